@@ -1,0 +1,93 @@
+import { z } from "zod";
+
+/**
+ * Characters XML 1.0 forbids even when escaped (its `Char` production): C0 controls
+ * other than tab, LF and CR, U+FFFE/U+FFFF and lone surrogates. They are removed from
+ * every text field on the way in (documented sanitising), so no stored article can
+ * make a feed ill-formed.
+ */
+const XML_FORBIDDEN =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+export const stripXmlForbidden = (text: string): string => text.replace(XML_FORBIDDEN, "");
+
+const text = z.string().transform(stripXmlForbidden);
+const line = text.pipe(z.string().trim().min(1, "must not be empty"));
+
+/** Absolute http(s) URL: feeds are read far from the site, so relative links break. */
+const httpUrl = z.url({ protocol: /^https?$/, hostname: z.regexes.hostname, error: "must be an absolute http(s) URL" });
+
+/** RFC 3339 date-time with an explicit offset, kept as written so feeds can show the publisher's offset. */
+const rfc3339 = z.iso.datetime({ offset: true, error: "must be an RFC 3339 date-time with a UTC offset, e.g. 2017-07-20T20:12:00-04:00" });
+
+export const ARTICLE_ID = /^[a-z0-9][a-z0-9-]{0,127}$/;
+
+export const AuthorSchema = z.strictObject({
+  name: line,
+  url: httpUrl.optional(),
+  email: z.email("must be an e-mail address").optional(),
+});
+
+export const ImageSchema = z.strictObject({
+  url: httpUrl,
+  caption: line.optional(),
+  credit: line.optional(),
+  width: z.int().positive().optional(),
+  height: z.int().positive().optional(),
+  type: z
+    .string()
+    .regex(/^image\/[a-z0-9.+-]+$/, "must be an image MIME type such as image/jpeg")
+    .optional(),
+});
+
+/**
+ * The article: the one model the content loader, the store, the renderers and the
+ * publisher API share. Field names are the public contract.
+ */
+export const ArticleSchema = z
+  .strictObject({
+    id: z.string().regex(ARTICLE_ID, "must be 1-128 of a-z, 0-9 and '-', starting with a letter or digit"),
+    title: line,
+    url: httpUrl.optional(),
+    summary: line.optional(),
+    contentHtml: line.optional(),
+    authors: z.array(AuthorSchema).min(1, "needs at least one author"),
+    published: rfc3339,
+    updated: rfc3339.optional(),
+    section: line.optional(),
+    tags: z.array(line).default([]),
+    image: ImageSchema.optional(),
+    dateline: line.optional(),
+    language: z
+      .string()
+      .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$/, "must be a BCP 47 language tag such as en or pt-BR")
+      .optional(),
+  })
+  .refine((a) => a.summary !== undefined || a.contentHtml !== undefined, {
+    message: "needs a summary or contentHtml (or both)",
+    path: ["contentHtml"],
+  })
+  .refine((a) => a.updated === undefined || Date.parse(a.updated) >= Date.parse(a.published), {
+    message: "must not be earlier than published",
+    path: ["updated"],
+  })
+  .transform((a) => ({ ...a, updated: a.updated ?? a.published }));
+
+/** What publishers send (updated optional, tags optional). */
+export type ArticleInput = z.input<typeof ArticleSchema>;
+/** What is stored and rendered (updated filled in). */
+export type Article = z.output<typeof ArticleSchema>;
+export type Author = Article["authors"][number];
+export type Image = NonNullable<Article["image"]>;
+
+/** One problem with a field, as `{ field, reason }`; `field` is a dotted path such as `authors.0.email`. */
+export interface FieldIssue {
+  field: string;
+  reason: string;
+}
+
+export const fieldIssues = (error: z.ZodError): FieldIssue[] =>
+  error.issues.map((issue) => ({
+    field: issue.path.map(String).join(".") || "(article)",
+    reason: issue.message,
+  }));

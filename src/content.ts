@@ -1,0 +1,89 @@
+import { marked } from "marked";
+import { parse as parseYaml } from "yaml";
+import { type Article, ArticleSchema, fieldIssues } from "./article";
+
+/** A content file as read from disk: its path (for messages) and its text. */
+export interface ContentFile {
+  path: string;
+  text: string;
+}
+
+export interface ContentProblem {
+  file: string;
+  field: string;
+  reason: string;
+}
+
+/** Every problem found in content/, one per file and field; nothing is loaded when there is one. */
+export class ContentError extends Error {
+  constructor(readonly problems: ContentProblem[]) {
+    super(problems.map((p) => `${p.file}: ${p.field}: ${p.reason}`).join("\n"));
+    this.name = "ContentError";
+  }
+}
+
+const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/;
+
+/** `content/samples/some-id.md` → `some-id`: the file name is the article id. */
+export const idFromPath = (path: string) => (path.split("/").pop() ?? "").replace(/\.md$/, "");
+
+/**
+ * One Markdown file with YAML front matter → one article (validated). The `yaml`
+ * package's YAML 1.2 core schema keeps dates as the strings written, so the
+ * publisher's UTC offset survives (js-yaml would turn them into UTC Dates).
+ * Root-relative image URLs (`/media/x.svg`) are resolved against the site URL.
+ */
+export function parseArticleFile(file: ContentFile, siteUrl: string): Article {
+  const fail = (field: string, reason: string): never => {
+    throw new ContentError([{ file: file.path, field, reason }]);
+  };
+  const match = FRONT_MATTER.exec(file.text);
+  if (!match) return fail("(front matter)", "the file must start with YAML front matter between two '---' lines");
+  let meta: unknown;
+  try {
+    meta = parseYaml(match[1]);
+  } catch (e) {
+    return fail("(front matter)", `not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+  }
+  if (typeof meta !== "object" || meta === null || Array.isArray(meta)) return fail("(front matter)", "must be a YAML mapping of fields");
+  const fields = meta as Record<string, unknown>;
+  const id = idFromPath(file.path);
+  if ("id" in fields && fields.id !== id) fail("id", `must match the file name (${id}), or be left out`);
+  if ("contentHtml" in fields) fail("contentHtml", "comes from the Markdown body, not the front matter");
+  const body = match[2].trim();
+  const image = fields.image as { url?: unknown } | undefined;
+  const candidate = {
+    ...fields,
+    id,
+    ...(body ? { contentHtml: marked.parse(body, { async: false }) } : {}),
+    ...(image && typeof image.url === "string" && image.url.startsWith("/")
+      ? { image: { ...image, url: new URL(image.url, siteUrl).href } }
+      : {}),
+  };
+  const result = ArticleSchema.safeParse(candidate);
+  if (!result.success) {
+    throw new ContentError(fieldIssues(result.error).map((i) => ({ file: file.path, ...i })));
+  }
+  return result.data;
+}
+
+/** All of content/, all or nothing: every file's problems are reported together, and duplicate ids are refused. */
+export function loadContent(files: ContentFile[], siteUrl: string): Article[] {
+  const problems: ContentProblem[] = [];
+  const articles: Article[] = [];
+  const seen = new Map<string, string>();
+  for (const file of files) {
+    try {
+      const article = parseArticleFile(file, siteUrl);
+      const first = seen.get(article.id);
+      if (first) problems.push({ file: file.path, field: "id", reason: `${article.id} is already used by ${first}` });
+      seen.set(article.id, file.path);
+      articles.push(article);
+    } catch (e) {
+      if (!(e instanceof ContentError)) throw e;
+      problems.push(...e.problems);
+    }
+  }
+  if (problems.length) throw new ContentError(problems);
+  return articles;
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { ArticleSchema, fieldIssues } from "../src/article";
+import { makeArticle } from "./helpers";
+
+const base = {
+  id: "a-1",
+  title: "Title",
+  summary: "Summary",
+  authors: [{ name: "Ann" }],
+  published: "2017-07-20T20:12:00-04:00",
+};
+
+const issuesOf = (input: unknown) => {
+  const result = ArticleSchema.safeParse(input);
+  if (result.success) throw new Error("expected the article to be refused");
+  return fieldIssues(result.error);
+};
+
+describe("ArticleSchema", () => {
+  it("fills updated from published and tags with an empty list", () => {
+    const a = ArticleSchema.parse(base);
+    expect(a.updated).toBe("2017-07-20T20:12:00-04:00");
+    expect(a.tags).toEqual([]);
+  });
+
+  it.each([
+    ["id", { id: "Upper" }],
+    ["id", { id: "-leading-dash" }],
+    ["id", { id: `a${"b".repeat(128)}` }],
+    ["title", { title: "   " }],
+    ["published", { published: "2017-07-20T20:12:00" }],
+    ["published", { published: "20 July 2017" }],
+    ["updated", { updated: "2017-07-20T20:00:00-04:00" }],
+    ["url", { url: "/relative/path" }],
+    ["url", { url: "javascript:alert(1)" }],
+    ["authors", { authors: [] }],
+    ["authors.0.email", { authors: [{ name: "Ann", email: "not-an-address" }] }],
+    ["authors.0.name", { authors: [{ url: "https://example.com/" }] }],
+    ["image.type", { image: { url: "https://example.com/a.jpg", type: "image/jpg; x" } }],
+    ["image.url", { image: { url: "data:image/png;base64,AAAA" } }],
+    ["language", { language: "english!" }],
+    ["contentHtml", { summary: undefined }],
+  ])("names %s when it is wrong", (field, change) => {
+    expect(issuesOf({ ...base, ...change }).map((i) => i.field)).toContain(field);
+  });
+
+  it("refuses unknown fields, naming them", () => {
+    const issues = issuesOf({ ...base, subtitle: "x" });
+    expect(issues[0]?.reason).toContain("subtitle");
+  });
+
+  it("gives a reason a publisher can act on", () => {
+    const [issue] = issuesOf({ ...base, published: "yesterday" });
+    expect(issue).toEqual({ field: "published", reason: expect.stringContaining("RFC 3339") });
+  });
+
+  it("removes characters XML 1.0 forbids and keeps everything else", () => {
+    const a = makeArticle({
+      title: "Bell\u0007 and\u000B form\u000Cfeed \uD800lone \uFFFF",
+      summary: "Tab\tnewline\n emoji 😀 café 東京",
+      contentHtml: "<p>\u0000zero\u001F</p>",
+    });
+    expect(a.title).toBe("Bell and formfeed lone");
+    expect(a.summary).toBe("Tab\tnewline\n emoji 😀 café 東京");
+    expect(a.contentHtml).toBe("<p>zero</p>");
+  });
+});

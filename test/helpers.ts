@@ -1,0 +1,65 @@
+import { env } from "cloudflare:test";
+import seedText from "../content/articles/maduro-considering-asylum.md?raw";
+import { type Article, type ArticleInput, ArticleSchema } from "../src/article";
+import { parseArticleFile } from "../src/content";
+import app from "../src/index";
+import { settingsFrom } from "../src/settings";
+
+export const SETTINGS = settingsFrom(env);
+
+/** A valid article; tests override only what they are about. */
+export function makeArticle(overrides: Partial<ArticleInput> = {}): Article {
+  return ArticleSchema.parse({
+    id: "sample-article",
+    title: "A sample article",
+    summary: "What happened, in one sentence.",
+    contentHtml: "<p>The body of the article.</p>",
+    authors: [{ name: "Ann Writer" }],
+    published: "2026-03-01T09:00:00+01:00",
+    ...overrides,
+  });
+}
+
+/** `count` articles one hour apart, the last one newest. */
+export function manyArticles(count: number, prefix = "item"): Article[] {
+  const start = Date.UTC(2020, 0, 1);
+  return Array.from({ length: count }, (_, n) =>
+    makeArticle({
+      id: `${prefix}-${n}`,
+      title: `Item ${n}`,
+      published: new Date(start + n * 3_600_000).toISOString(),
+    }),
+  );
+}
+
+/** The first article of the publication, loaded from content/ the way `npm start` loads it. */
+export const seedArticle = (): Article =>
+  parseArticleFile({ path: "content/articles/maduro-considering-asylum.md", text: seedText }, SETTINGS.siteUrl);
+
+export interface KvCounts {
+  reads: number;
+  writes: number;
+  lists: number;
+  deletes: number;
+}
+
+/** The real KV binding, with every operation counted (a bulk get counts as one, as on Cloudflare). */
+export function countingKv(kv: KVNamespace): { kv: KVNamespace; counts: KvCounts } {
+  const counts: KvCounts = { reads: 0, writes: 0, lists: 0, deletes: 0 };
+  const kinds: Record<string, keyof KvCounts> = { get: "reads", getWithMetadata: "reads", put: "writes", list: "lists", delete: "deletes" };
+  const counted = new Proxy(kv, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      const kind = kinds[String(prop)];
+      if (!kind || typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        counts[kind]++;
+        return value.apply(target, args);
+      };
+    },
+  });
+  return { kv: counted, counts };
+}
+
+/** Sends a request through the worker, optionally with other bindings. */
+export const request = (path: string, init?: RequestInit, bindings: Partial<Env> = {}) => app.request(path, init, { ...env, ...bindings });
