@@ -1,0 +1,154 @@
+import { Feed as OracleFeed } from "feed";
+import { parseFeed } from "feedsmith";
+import { XMLValidator } from "fast-xml-parser";
+import { describe, expect, it } from "vitest";
+import { buildFeed, type Feed } from "../src/feed/model";
+import { renderAtom } from "../src/render/atom";
+import { renderJson } from "../src/render/json";
+import { renderRss } from "../src/render/rss";
+import { makeArticle, manyArticles, SETTINGS, seedArticle } from "./helpers";
+
+const TRICKY = makeArticle({
+  id: "tricky",
+  title: `Q&A: "5 < 7" isn't > 'x' ]]> &amp;`,
+  summary: "Summary with <b>markup-looking</b> text & an ampersand",
+  contentHtml: "<p>CDATA ends with ]]> and starts with <![CDATA[ here; &amp; stays an entity.</p><pre><code>a]]]]>b</code></pre>",
+  url: "https://example.com/a?x=1&y=<2>",
+  authors: [
+    { name: "Zoë & Co", email: "zoe@example.com", url: "https://example.com/zoe?a=1&b=2" },
+    { name: "田中 悠" },
+  ],
+  tags: ["r&d", "<tag>"],
+  section: "Science & Tech",
+  image: { url: "https://example.com/i.jpg?w=1&h=2", caption: `"Quoted" & <caption>`, credit: "Photo: A & B", type: "image/jpeg" },
+  dateline: "São Paulo & Rio",
+  language: "pt-BR",
+  published: "2026-05-01T12:00:00-03:00",
+  updated: "2026-05-02T08:30:00-03:00",
+});
+
+const ARTICLES = [TRICKY, seedArticle(), ...manyArticles(3)];
+const FEED = buildFeed(SETTINGS, ARTICLES);
+
+type Loose = Record<string, any>;
+const parse = (text: string): Loose => parseFeed(text.startsWith("{") ? JSON.parse(text) : text).feed;
+
+/** The `feed` package fed the same model: the oracle the hand-written renderers must agree with. */
+function oracle(feed: Feed): OracleFeed {
+  const out = new OracleFeed({
+    id: feed.id,
+    title: feed.title,
+    description: feed.description,
+    link: feed.links.home,
+    language: feed.language,
+    copyright: feed.copyright,
+    updated: new Date(feed.updated ?? 0),
+    feedLinks: { rss: feed.links.rss, atom: feed.links.atom, json: feed.links.json },
+  });
+  for (const i of feed.items) {
+    out.addItem({
+      id: i.id,
+      guid: i.id,
+      title: i.title,
+      link: i.link,
+      description: i.summary,
+      content: i.contentHtml,
+      date: new Date(i.updated),
+      published: new Date(i.published),
+      author: i.authors.map((a) => ({ name: a.name, email: a.email, link: a.url })),
+      category: i.categories.map((c) => ({ name: c.term, term: c.term, domain: c.scheme, scheme: c.scheme })),
+    });
+  }
+  return out;
+}
+
+const instant = (d: string | undefined) => (d ? Date.parse(d) : undefined);
+
+describe("hand-written renderers against the feed package", () => {
+  const reference = oracle(FEED);
+
+  it("RSS 2.0 parses to the same items and fields", () => {
+    const norm = (i: Loose) => ({
+      title: i.title,
+      link: i.link,
+      guid: i.guid?.value,
+      date: instant(i.pubDate),
+      content: i.content?.encoded,
+      categories: i.categories?.map((c: Loose) => c.name),
+    });
+    const ours = parse(renderRss(FEED));
+    const theirs = parse(reference.rss2());
+    expect(ours.items.map(norm)).toEqual(theirs.items.map(norm));
+    expect(ours.items.map((i: Loose) => i.dc.creators)).toEqual(FEED.items.map((i) => i.authors.map((a) => a.name)));
+    expect({ title: ours.title, link: ours.link, description: ours.description }).toEqual({
+      title: theirs.title,
+      link: theirs.link,
+      description: theirs.description,
+    });
+  });
+
+  it("Atom 1.0 parses to the same entries and fields", () => {
+    const norm = (e: Loose) => ({
+      id: e.id,
+      title: e.title?.value ?? e.title,
+      links: e.links?.filter((l: Loose) => l.rel === "alternate").map((l: Loose) => l.href),
+      published: instant(e.published),
+      updated: instant(e.updated),
+      summary: e.summary?.value ?? e.summary,
+      content: e.content?.value,
+      authors: e.authors?.map((a: Loose) => ({ name: a.name, email: a.email, uri: a.uri })),
+      categories: e.categories?.map((c: Loose) => c.term),
+    });
+    const ours = parse(renderAtom(FEED));
+    const theirs = parse(reference.atom1());
+    expect(ours.entries.map(norm)).toEqual(theirs.entries.map(norm));
+    expect(ours.id).toBe(theirs.id);
+  });
+
+  it("JSON Feed parses to the same items and fields", () => {
+    const norm = (i: Loose) => ({
+      id: i.id,
+      url: i.url,
+      title: i.title,
+      summary: i.summary,
+      content: i.content_html,
+      published: instant(i.date_published),
+      modified: instant(i.date_modified),
+      authors: (i.authors ?? [i.author]).map((a: Loose) => a.name),
+    });
+    const ours = parse(renderJson(FEED));
+    const theirs = parse(reference.json1());
+    expect(ours.items.map(norm)).toEqual(theirs.items.map(norm));
+  });
+});
+
+describe("escaping", () => {
+  it.each([
+    ["RSS", renderRss],
+    ["Atom", renderAtom],
+  ])("%s is well-formed XML with every character XML allows, and none it forbids", (_, render) => {
+    const hostile = makeArticle({ title: "Nul\u0000 bell\u0007 ]]> & < > \" ' 😀 \uD800", contentHtml: "<p>\u001B]]>\uFFFE</p>" });
+    const xml = render(buildFeed(SETTINGS, [hostile, TRICKY]));
+    expect(XMLValidator.validate(xml)).toBe(true);
+    expect(xml).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/);
+  });
+
+  it.each([
+    ["RSS", renderRss],
+    ["Atom", renderAtom],
+    ["JSON Feed", renderJson],
+  ])("%s gives back the exact text of every field", (_, render) => {
+    const parsed = parse(render(FEED));
+    const item: Loose = (parsed.items ?? parsed.entries)[0];
+    const text = (v: Loose | string) => (typeof v === "string" ? v : v.value);
+    expect(text(item.title)).toBe(TRICKY.title);
+    expect(item.content?.encoded ?? item.content?.value ?? item.content_html).toBe(FEED.items[0]?.contentHtml);
+    expect(item.link ?? item.url ?? item.links?.[0]?.href).toBe(TRICKY.url);
+  });
+
+  it("puts the caption and credit in the body, escaped", () => {
+    expect(FEED.items[0]?.contentHtml).toContain(
+      '<figcaption>&quot;Quoted&quot; &amp; &lt;caption&gt; <small>Photo: A &amp; B</small></figcaption>',
+    );
+  });
+});
