@@ -14,8 +14,13 @@ export const stripXmlForbidden = (text: string): string => text.replace(XML_FORB
 const text = z.string().transform(stripXmlForbidden);
 const line = text.pipe(z.string().trim().min(1, "must not be empty"));
 
-/** Absolute http(s) URL: feeds are read far from the site, so relative links break. */
-const httpUrl = z.url({ protocol: /^https?$/, hostname: z.regexes.hostname, error: "must be an absolute http(s) URL" });
+/**
+ * Absolute http(s) URL (feeds are read far from the site, so relative links break),
+ * normalised to its WHATWG serialisation so unsafe characters arrive percent-encoded.
+ */
+const httpUrl = z
+  .url({ protocol: /^https?$/, hostname: z.regexes.hostname, error: "must be an absolute http(s) URL" })
+  .transform((url) => new URL(url).href);
 
 /** RFC 3339 date-time with an explicit offset, kept as written so feeds can show the publisher's offset. */
 const rfc3339 = z.iso.datetime({ offset: true, error: "must be an RFC 3339 date-time with a UTC offset, e.g. 2017-07-20T20:12:00-04:00" });

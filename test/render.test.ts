@@ -1,6 +1,6 @@
+import { XMLValidator } from "fast-xml-parser";
 import { Feed as OracleFeed } from "feed";
 import { parseFeed } from "feedsmith";
-import { XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import { buildFeed, type Feed } from "../src/feed/model";
 import { renderAtom } from "../src/render/atom";
@@ -14,10 +14,7 @@ const TRICKY = makeArticle({
   summary: "Summary with <b>markup-looking</b> text & an ampersand",
   contentHtml: "<p>CDATA ends with ]]> and starts with <![CDATA[ here; &amp; stays an entity.</p><pre><code>a]]]]>b</code></pre>",
   url: "https://example.com/a?x=1&y=<2>",
-  authors: [
-    { name: "Zoë & Co", email: "zoe@example.com", url: "https://example.com/zoe?a=1&b=2" },
-    { name: "田中 悠" },
-  ],
+  authors: [{ name: "Zoë & Co", email: "zoe@example.com", url: "https://example.com/zoe?a=1&b=2" }, { name: "田中 悠" }],
   tags: ["r&d", "<tag>"],
   section: "Science & Tech",
   image: { url: "https://example.com/i.jpg?w=1&h=2", caption: `"Quoted" & <caption>`, credit: "Photo: A & B", type: "image/jpeg" },
@@ -27,8 +24,15 @@ const TRICKY = makeArticle({
   updated: "2026-05-02T08:30:00-03:00",
 });
 
-const ARTICLES = [TRICKY, seedArticle(), ...manyArticles(3)];
-const FEED = buildFeed(SETTINGS, ARTICLES);
+const FEED = buildFeed(SETTINGS, [TRICKY, seedArticle(), ...manyArticles(3)]);
+// feed@6 turns `]]]]>` in content into `]]` (its CDATA splitting is wrong), so the
+// oracle gets the same articles less that one sequence; our own handling of it is
+// checked by a parser in "escaping" below.
+const ORACLE_FEED = buildFeed(SETTINGS, [
+  { ...TRICKY, contentHtml: TRICKY.contentHtml?.replace("]]]]>", "") },
+  seedArticle(),
+  ...manyArticles(3),
+]);
 
 type Loose = Record<string, any>;
 const parse = (text: string): Loose => parseFeed(text.startsWith("{") ? JSON.parse(text) : text).feed;
@@ -65,7 +69,7 @@ function oracle(feed: Feed): OracleFeed {
 const instant = (d: string | undefined) => (d ? Date.parse(d) : undefined);
 
 describe("hand-written renderers against the feed package", () => {
-  const reference = oracle(FEED);
+  const reference = oracle(ORACLE_FEED);
 
   it("RSS 2.0 parses to the same items and fields", () => {
     const norm = (i: Loose) => ({
@@ -76,10 +80,10 @@ describe("hand-written renderers against the feed package", () => {
       content: i.content?.encoded,
       categories: i.categories?.map((c: Loose) => c.name),
     });
-    const ours = parse(renderRss(FEED));
+    const ours = parse(renderRss(ORACLE_FEED));
     const theirs = parse(reference.rss2());
     expect(ours.items.map(norm)).toEqual(theirs.items.map(norm));
-    expect(ours.items.map((i: Loose) => i.dc.creators)).toEqual(FEED.items.map((i) => i.authors.map((a) => a.name)));
+    expect(ours.items.map((i: Loose) => i.dc.creators)).toEqual(ORACLE_FEED.items.map((i) => i.authors.map((a) => a.name)));
     expect({ title: ours.title, link: ours.link, description: ours.description }).toEqual({
       title: theirs.title,
       link: theirs.link,
@@ -91,7 +95,7 @@ describe("hand-written renderers against the feed package", () => {
     const norm = (e: Loose) => ({
       id: e.id,
       title: e.title?.value ?? e.title,
-      links: e.links?.filter((l: Loose) => l.rel === "alternate").map((l: Loose) => l.href),
+      links: e.links?.filter((l: Loose) => (l.rel ?? "alternate") === "alternate").map((l: Loose) => l.href),
       published: instant(e.published),
       updated: instant(e.updated),
       summary: e.summary?.value ?? e.summary,
@@ -99,7 +103,7 @@ describe("hand-written renderers against the feed package", () => {
       authors: e.authors?.map((a: Loose) => ({ name: a.name, email: a.email, uri: a.uri })),
       categories: e.categories?.map((c: Loose) => c.term),
     });
-    const ours = parse(renderAtom(FEED));
+    const ours = parse(renderAtom(ORACLE_FEED));
     const theirs = parse(reference.atom1());
     expect(ours.entries.map(norm)).toEqual(theirs.entries.map(norm));
     expect(ours.id).toBe(theirs.id);
@@ -114,11 +118,13 @@ describe("hand-written renderers against the feed package", () => {
       content: i.content_html,
       published: instant(i.date_published),
       modified: instant(i.date_modified),
-      authors: (i.authors ?? [i.author]).map((a: Loose) => a.name),
+      // feed@6 writes JSON Feed 1.0, which has one author.
+      author: (i.authors?.[0] ?? i.author)?.name,
     });
-    const ours = parse(renderJson(FEED));
+    const ours = parse(renderJson(ORACLE_FEED));
     const theirs = parse(reference.json1());
     expect(ours.items.map(norm)).toEqual(theirs.items.map(norm));
+    expect(ours.items[0].authors).toEqual([{ name: "Zoë & Co", url: "https://example.com/zoe?a=1&b=2" }, { name: "田中 悠" }]);
   });
 });
 
@@ -148,7 +154,7 @@ describe("escaping", () => {
 
   it("puts the caption and credit in the body, escaped", () => {
     expect(FEED.items[0]?.contentHtml).toContain(
-      '<figcaption>&quot;Quoted&quot; &amp; &lt;caption&gt; <small>Photo: A &amp; B</small></figcaption>',
+      "<figcaption>&quot;Quoted&quot; &amp; &lt;caption&gt; <small>Photo: A &amp; B</small></figcaption>",
     );
   });
 });
