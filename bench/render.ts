@@ -1,0 +1,112 @@
+/**
+ * Render CPU in isolation, inside workerd: median ms to validate, model and render N
+ * full-content items in each format, ours against the `feed` package on the same
+ * articles in the same run. Served by bench/wrangler.toml; `npm run bench` reads it.
+ *
+ * workerd's clocks stand still while JavaScript runs (a Spectre mitigation) and move
+ * on I/O, so each sample times a batch of runs between two timer waits.
+ */
+import { Feed as FeedPackage } from "feed";
+import { type Article, ArticleSchema } from "../src/article";
+import { buildFeed, type Feed } from "../src/feed/model";
+import { renderAtom } from "../src/render/atom";
+import { renderJson } from "../src/render/json";
+import { renderRss } from "../src/render/rss";
+
+const SETTINGS = {
+  siteUrl: "https://news.example",
+  title: "Bench",
+  description: "Bench feed",
+  language: "en",
+  copyright: "©",
+  idAuthority: "news.example,2026",
+  itemsPerFeed: 500,
+};
+
+/** ~1 KB of HTML per article, with the markup, entities and quotes real articles have. */
+function benchArticles(count: number): Article[] {
+  const paragraph = (n: number) =>
+    `<p>Paragraph ${n} of a report: officials said on Tuesday that the “measure” would <a href="https://example.com/r?a=1&amp;b=${n}">take effect</a> &amp; cost <em>€2.4bn</em> over five years.</p>`;
+  return Array.from({ length: count }, (_, n) =>
+    ArticleSchema.parse({
+      id: `bench-${n}`,
+      title: `Bench article ${n}: council & unions agree “final” deal`,
+      summary: `A short standfirst for article ${n}, with an ampersand & quotes.`,
+      contentHtml: Array.from({ length: 5 }, (_, p) => paragraph(p)).join("\n"),
+      authors: [{ name: "Ann Writer", email: "ann@example.com" }, { name: "Bo Reporter" }],
+      published: new Date(Date.UTC(2026, 0, 1) + n * 3_600_000).toISOString().replace("Z", "+00:00"),
+      section: "World",
+      tags: ["bench", `tag-${n % 7}`],
+      image: { url: `https://news.example/media/${n}.jpg`, caption: "A caption", credit: "Photo: Bench", type: "image/jpeg" },
+      dateline: "Lisbon",
+    }),
+  );
+}
+
+function feedPackage(feed: Feed): FeedPackage {
+  const out = new FeedPackage({
+    id: feed.id,
+    title: feed.title,
+    link: feed.links.home,
+    updated: new Date(feed.updated ?? 0),
+    copyright: feed.copyright,
+  });
+  for (const i of feed.items) {
+    out.addItem({
+      id: i.id,
+      title: i.title,
+      link: i.link,
+      description: i.summary,
+      content: i.contentHtml,
+      date: new Date(i.updated),
+      published: new Date(i.published),
+      author: i.authors.map((a) => ({ name: a.name, email: a.email })),
+      category: i.categories.map((c) => ({ name: c.term, domain: c.scheme })),
+    });
+  }
+  return out;
+}
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Median ms per run of `fn`, from 15 samples of `batch` runs each, after a warm-up. */
+async function medianMs(fn: () => unknown, batch: number): Promise<number> {
+  for (let i = 0; i < 10; i++) fn();
+  const samples: number[] = [];
+  for (let s = 0; s < 15; s++) {
+    await tick();
+    const start = Date.now();
+    for (let i = 0; i < batch; i++) fn();
+    await tick();
+    samples.push((Date.now() - start) / batch);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[7] ?? Number.NaN;
+}
+
+async function renderFigures(): Promise<Record<string, number>> {
+  const figures: Record<string, number> = {};
+  for (const n of [50, 500]) {
+    const batch = n === 50 ? 200 : 20;
+    const articles = benchArticles(n);
+    const stored = articles.map((a) => JSON.parse(JSON.stringify(a)));
+    const feed = buildFeed(SETTINGS, articles);
+    figures[`validate ${n}`] = await medianMs(() => stored.map((a) => ArticleSchema.parse(a)), batch);
+    figures[`model ${n}`] = await medianMs(() => buildFeed(SETTINGS, articles), batch);
+    for (const [format, ours, theirs] of [
+      ["rss", renderRss, (f: Feed) => feedPackage(f).rss2()],
+      ["atom", renderAtom, (f: Feed) => feedPackage(f).atom1()],
+      ["json", renderJson, (f: Feed) => feedPackage(f).json1()],
+    ] as const) {
+      figures[`${format} ${n}`] = await medianMs(() => ours(feed), batch);
+      figures[`feed package ${format} ${n}`] = await medianMs(() => theirs(feed), Math.max(2, batch / 10));
+    }
+  }
+  return figures;
+}
+
+export default {
+  async fetch(): Promise<Response> {
+    return Response.json(await renderFigures());
+  },
+};
