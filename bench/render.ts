@@ -21,6 +21,10 @@ const SETTINGS = {
   copyright: "©",
   idAuthority: "news.example,2026",
   itemsPerFeed: 500,
+  maxAge: 300,
+  staleWhileRevalidate: 600,
+  staleIfError: 86_400,
+  responseCache: true,
 };
 
 /** ~1 KB of HTML per article, with the markup, entities and quotes real articles have. */

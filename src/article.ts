@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { sha256Base64url } from "./hash";
 
 /**
  * Characters XML 1.0 forbids even when escaped (its `Char` production): C0 controls
@@ -96,3 +97,15 @@ export const fieldIssues = (error: z.ZodError): FieldIssue[] =>
     field: issue.path.map(String).join(".") || "(article)",
     reason: issue.message,
   }));
+
+/** JSON with object keys sorted at every level: equal articles give equal strings (and ETags). */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_, v) =>
+    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+  );
+}
+
+/** A strong ETag for a stored article: the first 128 bits of the SHA-256 of its canonical JSON. */
+export async function articleEtag(article: Article): Promise<string> {
+  return `"${await sha256Base64url(canonicalJson(article))}"`;
+}

@@ -1,20 +1,23 @@
 import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { problemResponse } from "./problem";
+import { api } from "./routes/api";
 import { feeds } from "./routes/feeds";
 import { pages } from "./routes/pages";
 
+export { Publisher } from "./publisher";
+
 const app = new Hono<{ Bindings: Env }>();
 
+app.route("/api", api);
 app.route("/", feeds);
 app.route("/", pages);
 
 app.onError((err, c) => {
+  if (err instanceof HTTPException) return err.getResponse();
   // Logged for the operator; the client gets no stack trace.
-  console.error(err);
-  return c.body(
-    JSON.stringify({ type: "about:blank", title: "Internal Server Error", status: 500, detail: "feedwire could not answer this request" }),
-    500,
-    { "Content-Type": "application/problem+json" },
-  );
+  console.error(`${c.req.method} ${c.req.path}:`, err);
+  return problemResponse(500, "feedwire could not answer this request.");
 });
 
 export default app;

@@ -13,6 +13,12 @@ const SettingsSchema = z
     /** RFC 4151 tag authority, `domain,date`: item ids are `tag:{ID_AUTHORITY}:{id}`. */
     ID_AUTHORITY: z.string().regex(/^[a-z0-9.-]+,\d{4}(-\d{2}(-\d{2})?)?$/i),
     ITEMS_PER_FEED: z.coerce.number().int().min(1).max(500),
+    /** Cache-Control for feeds and pages (RFC 9111, RFC 5861), in seconds. */
+    CACHE_MAX_AGE: z.coerce.number().int().min(60).max(86_400),
+    CACHE_STALE_WHILE_REVALIDATE: z.coerce.number().int().min(0),
+    CACHE_STALE_IF_ERROR: z.coerce.number().int().min(0),
+    /** "off" renders every request (for benchmarking the miss path); "on" keeps rendered feeds in memory and the Cache API. */
+    RESPONSE_CACHE: z.enum(["on", "off"]).default("on"),
   })
   .transform((v) => ({
     siteUrl: v.SITE_URL.replace(/\/+$/, ""),
@@ -22,6 +28,10 @@ const SettingsSchema = z
     copyright: v.SITE_COPYRIGHT,
     idAuthority: v.ID_AUTHORITY,
     itemsPerFeed: v.ITEMS_PER_FEED,
+    maxAge: v.CACHE_MAX_AGE,
+    staleWhileRevalidate: v.CACHE_STALE_WHILE_REVALIDATE,
+    staleIfError: v.CACHE_STALE_IF_ERROR,
+    responseCache: v.RESPONSE_CACHE === "on",
   }));
 
 export type Settings = z.output<typeof SettingsSchema>;

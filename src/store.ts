@@ -2,25 +2,23 @@ import { z } from "zod";
 import type { Article } from "./article";
 
 /**
- * The only module that touches KV; every key is built here.
+ * The only module that touches KV; every key is built here. KV is the edge copy the
+ * public routes read; the Publisher Durable Object (src/publisher.ts) is the only writer.
  *
- * | key              | value                                                    |
- * | ---------------- | -------------------------------------------------------- |
- * | `article:{id}`   | one article, JSON (the model of src/article.ts)          |
- * | `index:main`     | the newest INDEX_DEPTH articles: `[id, publishedMs, updatedMs]`, newest first |
+ * | key              | value                                                                  |
+ * | ---------------- | ---------------------------------------------------------------------- |
+ * | `article:{id}`   | one article (the JSON of src/article.ts), or `{ id, retracted }` once retracted |
+ * | `feed:{scope}`   | the feed's items as ids, newest first, with its version and Last-Modified |
  *
- * A feed costs one read of its index plus one bulk read per 100 items, whatever the
- * size of the archive: no `list()` on the read path (the free plan allows 1,000 a day).
+ * A feed costs one read of its `feed:` key plus one bulk read per 100 items, whatever
+ * the size of the archive: no `list()` on the read path (the free plan allows 1,000 a day).
  */
 export const KEYS = {
   article: (id: string) => `article:${id}`,
-  index: (scope: string) => `index:${scope}`,
+  feed: (scope: string) => `feed:${scope}`,
 } as const;
 
 export const MAIN_SCOPE = "main";
-
-/** Entries kept in an index: the most a feed may show (ITEMS_PER_FEED is capped at this). */
-export const INDEX_DEPTH = 500;
 
 /** KV reads at most this many keys in one bulk `get` (one operation). */
 const BULK_GET_MAX = 100;
@@ -56,64 +54,52 @@ const StoredArticleSchema: z.ZodType<Article> = z.strictObject({
   language: optional,
 });
 
-const IndexSchema = z.object({
-  entries: z.array(z.tuple([z.string(), z.number(), z.number()])),
+const RetractionSchema = z.strictObject({ id: z.string(), retracted: z.string() });
+
+const FeedIndexSchema = z.strictObject({
+  /** Changes exactly when the feed's items or their content change. */
+  version: z.string(),
+  /** The newest `updated` among the items, ms since the epoch (0 when empty). */
+  lastModified: z.number(),
+  ids: z.array(z.string()),
 });
-type Index = z.output<typeof IndexSchema>;
-type IndexEntry = Index["entries"][number];
+export type FeedIndex = z.output<typeof FeedIndexSchema>;
 
-const entryOf = (a: Article): IndexEntry => [a.id, Date.parse(a.published), Date.parse(a.updated)];
+export const EMPTY_FEED: FeedIndex = { version: "empty", lastModified: 0, ids: [] };
 
-/** Newest first by published instant; ties broken by id so the order is total and stable. */
-const byNewest = (a: IndexEntry, b: IndexEntry) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+export type StoredArticle = { article: Article } | { retracted: string };
 
-function indexOf(entries: IndexEntry[]): Index {
-  return { entries: entries.sort(byNewest).slice(0, INDEX_DEPTH) };
-}
-
-/** Every key/value that holds exactly these articles: what `npm start` and deploy seeding load. */
-export function seedEntries(articles: Article[]): { key: string; value: string }[] {
-  return [
-    ...articles.map((a) => ({ key: KEYS.article(a.id), value: JSON.stringify(a) })),
-    { key: KEYS.index(MAIN_SCOPE), value: JSON.stringify(indexOf(articles.map(entryOf))) },
-  ];
-}
-
-async function readIndex(kv: KVNamespace, scope: string): Promise<Index> {
-  const raw = await kv.get(KEYS.index(scope), "json");
-  return raw === null ? { entries: [] } : IndexSchema.parse(raw);
-}
-
-/**
- * Stores articles and adds them to the main index. The index update is a
- * read-modify-write: callers must be the only writer at the time (the seed loader).
- */
-export async function putArticles(kv: KVNamespace, articles: Article[]): Promise<void> {
-  await Promise.all(articles.map((a) => kv.put(KEYS.article(a.id), JSON.stringify(a))));
-  const ids = new Set(articles.map((a) => a.id));
-  const { entries } = await readIndex(kv, MAIN_SCOPE);
-  const merged = [...entries.filter(([id]) => !ids.has(id)), ...articles.map(entryOf)];
-  await kv.put(KEYS.index(MAIN_SCOPE), JSON.stringify(indexOf(merged)));
-}
-
-export async function getArticle(kv: KVNamespace, id: string): Promise<Article | null> {
+export async function readArticle(kv: KVNamespace, id: string): Promise<StoredArticle | null> {
   const raw = await kv.get(KEYS.article(id), "json");
-  return raw === null ? null : StoredArticleSchema.parse(raw);
+  if (raw === null) return null;
+  const retraction = RetractionSchema.safeParse(raw);
+  return retraction.success ? { retracted: retraction.data.retracted } : { article: StoredArticleSchema.parse(raw) };
 }
 
-/** The newest `limit` articles of a scope, newest first. */
-export async function latestArticles(kv: KVNamespace, limit: number, scope = MAIN_SCOPE): Promise<Article[]> {
-  const { entries } = await readIndex(kv, scope);
-  const keys = entries.slice(0, limit).map(([id]) => KEYS.article(id));
+export async function readFeedIndex(kv: KVNamespace, scope = MAIN_SCOPE): Promise<FeedIndex> {
+  const raw = await kv.get(KEYS.feed(scope), "json");
+  return raw === null ? EMPTY_FEED : FeedIndexSchema.parse(raw);
+}
+
+/** The articles of a feed index, in its order: one bulk read per 100. */
+export async function readFeedArticles(kv: KVNamespace, index: FeedIndex): Promise<Article[]> {
+  const keys = index.ids.map(KEYS.article);
   const chunks: string[][] = [];
   for (let i = 0; i < keys.length; i += BULK_GET_MAX) chunks.push(keys.slice(i, i + BULK_GET_MAX));
   const maps = await Promise.all(chunks.map((chunk) => kv.get(chunk, "json")));
-  // An index entry whose article is not yet visible here (KV replicates keys
-  // independently) is left out until it arrives, rather than failing the feed.
+  // An id whose article is not visible here yet, or retracted since (KV replicates
+  // keys independently), is left out until the index catches up.
   return chunks.flatMap((chunk, i) =>
     chunk.flatMap((key) => {
       const raw = maps[i]?.get(key);
-      return raw == null ? [] : [StoredArticleSchema.parse(raw)];
+      return raw == null || RetractionSchema.safeParse(raw).success ? [] : [StoredArticleSchema.parse(raw)];
     }),
   );
 }
+
+export const writeArticle = (kv: KVNamespace, article: Article) => kv.put(KEYS.article(article.id), JSON.stringify(article));
+
+/** A retracted article keeps a tombstone, so its page can answer 410 Gone rather than 404. */
+export const writeRetraction = (kv: KVNamespace, id: string, at: string) => kv.put(KEYS.article(id), JSON.stringify({ id, retracted: at }));
+
+export const writeFeedIndex = (kv: KVNamespace, index: FeedIndex, scope = MAIN_SCOPE) => kv.put(KEYS.feed(scope), JSON.stringify(index));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rfc822 } from "../src/render/dates";
+import { rfc822 } from "../src/dates";
 
 describe("rfc822", () => {
   it("keeps the publisher's wall clock and offset", () => {

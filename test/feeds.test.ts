@@ -1,8 +1,6 @@
-import { env } from "cloudflare:test";
 import { parseFeed } from "feedsmith";
 import { beforeEach, describe, expect, it } from "vitest";
-import { putArticles } from "../src/store";
-import { makeArticle, manyArticles, request, SETTINGS, seedArticle } from "./helpers";
+import { makeArticle, manyArticles, publish, request, SETTINGS, seedArticle } from "./helpers";
 
 const SEED_URL = `${SETTINGS.siteUrl}/articles/maduro-considering-asylum`;
 const SEED_ID = "tag:feedwire.example,2026:maduro-considering-asylum";
@@ -45,7 +43,7 @@ function expectFullBody(html: string) {
 
 describe("the seed article in every format", () => {
   beforeEach(async () => {
-    await putArticles(env.ARTICLES, [seedArticle()]);
+    await publish([seedArticle()]);
   });
 
   it("RSS 2.0", async () => {
@@ -111,7 +109,7 @@ describe("feed documents", () => {
   });
 
   it("carries the site's settings and self links", async () => {
-    await putArticles(env.ARTICLES, [makeArticle()]);
+    await publish([makeArticle()]);
     const rss = (await fetchParsed("/feed.xml")).parsed;
     expect(rss.feed).toMatchObject({
       title: SETTINGS.title,
@@ -135,14 +133,14 @@ describe("feed documents", () => {
   });
 
   it.each(["/feed.xml", "/atom.xml", "/feed.json"])("%s lists the newest ITEMS_PER_FEED articles, newest first", async (path) => {
-    await putArticles(env.ARTICLES, manyArticles(SETTINGS.itemsPerFeed + 7));
+    await publish(manyArticles(SETTINGS.itemsPerFeed + 7));
     const titles = (await itemsOf(path)).map(titleOf);
     const newest = SETTINGS.itemsPerFeed + 6;
     expect(titles).toEqual(Array.from({ length: SETTINGS.itemsPerFeed }, (_, n) => `Item ${newest - n}`));
   });
 
   it("orders by the instant published, whatever the offsets", async () => {
-    await putArticles(env.ARTICLES, [
+    await publish([
       makeArticle({ id: "tokyo", title: "Tokyo", published: "2026-01-01T08:00:00+09:00" }), // 23:00Z the day before
       makeArticle({ id: "lima", title: "Lima", published: "2025-12-31T19:00:00-05:00" }), // 00:00Z
     ]);
@@ -150,15 +148,15 @@ describe("feed documents", () => {
   });
 
   it("shows an edit: same id, new updated date, new text", async () => {
-    await putArticles(env.ARTICLES, [makeArticle({ id: "story", title: "First take" })]);
-    await putArticles(env.ARTICLES, [makeArticle({ id: "story", title: "Corrected take", updated: "2026-03-02T10:00:00+01:00" })]);
+    await publish([makeArticle({ id: "story", title: "First take" })]);
+    await publish([makeArticle({ id: "story", title: "Corrected take", updated: "2026-03-02T10:00:00+01:00" })]);
     const entry = await onlyItem("/atom.xml");
     expect(entry).toMatchObject({ id: "tag:feedwire.example,2026:story", updated: "2026-03-02T10:00:00+01:00" });
     expect(titleOf(entry)).toBe("Corrected take");
   });
 
   it("links an article with a canonical url there, and one without to its page here", async () => {
-    await putArticles(env.ARTICLES, [makeArticle({ id: "elsewhere", url: "https://news.example.org/a?x=1&y=2" })]);
+    await publish([makeArticle({ id: "elsewhere", url: "https://news.example.org/a?x=1&y=2" })]);
     const rss = await (await request("/feed.xml")).text();
     expect(rss).toContain("<link>https://news.example.org/a?x=1&amp;y=2</link>");
     const item = await onlyItem("/feed.json");
@@ -173,7 +171,7 @@ describe("feed documents", () => {
   });
 
   it("gives the same bytes for the same articles", async () => {
-    await putArticles(env.ARTICLES, [seedArticle(), ...manyArticles(5)]);
+    await publish([seedArticle(), ...manyArticles(5)]);
     const paths = ["/feed.xml", "/atom.xml", "/feed.json"];
     const first = await Promise.all(paths.map(async (p) => (await request(p)).text()));
     await new Promise((r) => setTimeout(r, 1100)); // a clock that leaked into the output would now differ

@@ -1,4 +1,4 @@
-import { env } from "cloudflare:test";
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import seedText from "../content/articles/maduro-considering-asylum.md?raw";
 import { type Article, type ArticleInput, ArticleSchema } from "../src/article";
 import { parseArticleFile } from "../src/content";
@@ -61,5 +61,20 @@ export function countingKv(kv: KVNamespace): { kv: KVNamespace; counts: KvCounts
   return { kv: counted, counts };
 }
 
-/** Sends a request through the worker, optionally with other bindings. */
-export const request = (path: string, init?: RequestInit, bindings: Partial<Env> = {}) => app.request(path, init, { ...env, ...bindings });
+/** The Publisher Durable Object: the one write path, as the API uses it. */
+export const publisher = () => env.PUBLISHER.get(env.PUBLISHER.idFromName("main"));
+
+/** Stores articles through the Publisher (as a batch: all or nothing), in chunks of 500. */
+export async function publish(articles: Article[]): Promise<void> {
+  for (let i = 0; i < articles.length; i += 500) {
+    await publisher().put(articles.slice(i, i + 500).map((article) => ({ article, explicitUpdated: true })));
+  }
+}
+
+/** Sends a request through the worker (optionally with other bindings) and waits for its after-response work. */
+export async function request(path: string, init?: RequestInit, bindings: Partial<Env> = {}): Promise<Response> {
+  const ctx = createExecutionContext();
+  const res = await app.request(path, init, { ...env, ...bindings }, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
+}

@@ -1,7 +1,5 @@
-import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { putArticles } from "../src/store";
-import { makeArticle, request, SETTINGS, seedArticle } from "./helpers";
+import { makeArticle, publish, request, SETTINGS, seedArticle } from "./helpers";
 
 const AUTODISCOVERY = [
   `<link rel="alternate" type="application/rss+xml" title="RSS" href="${SETTINGS.siteUrl}/feed.xml">`,
@@ -11,10 +9,10 @@ const AUTODISCOVERY = [
 
 describe("the home page", () => {
   it("lists the latest articles, escaped, with autodiscovery and how to subscribe", async () => {
-    await putArticles(env.ARTICLES, [seedArticle(), makeArticle({ id: "amp", title: "Q&A <live>", published: "2026-01-01T00:00:00Z" })]);
+    await publish([seedArticle(), makeArticle({ id: "amp", title: "Q&A <live>", published: "2026-01-01T00:00:00Z" })]);
     const res = await request("/");
     expect(res.status).toBe(200);
-    expect(res.headers.get("Content-Type")).toBe("text/html; charset=UTF-8");
+    expect(res.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
     const page = await res.text();
     for (const link of AUTODISCOVERY) expect(page).toContain(link);
     expect(page).toContain("Subscribe");
@@ -25,7 +23,7 @@ describe("the home page", () => {
 
 describe("an article page", () => {
   it("shows the article: headline, byline, date, dateline, photo with caption and credit, body", async () => {
-    await putArticles(env.ARTICLES, [seedArticle()]);
+    await publish([seedArticle()]);
     const res = await request("/articles/maduro-considering-asylum");
     expect(res.status).toBe(200);
     const page = await res.text();
@@ -38,7 +36,7 @@ describe("an article page", () => {
   });
 
   it("says when it was updated", async () => {
-    await putArticles(env.ARTICLES, [makeArticle({ id: "edited", updated: "2026-03-04T10:00:00+01:00" })]);
+    await publish([makeArticle({ id: "edited", updated: "2026-03-04T10:00:00+01:00" })]);
     expect(await (await request("/articles/edited")).text()).toContain('updated <time datetime="2026-03-04T10:00:00+01:00">');
   });
 

@@ -1,15 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { INDEX_DEPTH, KEYS, latestArticles, MAIN_SCOPE, putArticles, seedEntries } from "../src/store";
-import { countingKv, makeArticle, manyArticles, request, SETTINGS } from "./helpers";
-
-/** Stores `count` articles the way the loader does: one bulk of entries. */
-async function store(count: number) {
-  const entries = seedEntries(manyArticles(count));
-  for (let i = 0; i < entries.length; i += 500) {
-    await Promise.all(entries.slice(i, i + 500).map(({ key, value }) => env.ARTICLES.put(key, value)));
-  }
-}
+import { KEYS, MAIN_SCOPE, readArticle, readFeedArticles, readFeedIndex } from "../src/store";
+import { countingKv, makeArticle, manyArticles, publish, request, SETTINGS } from "./helpers";
 
 /** KV operations one request for `path` costs. */
 async function costOf(path: string) {
@@ -20,27 +12,38 @@ async function costOf(path: string) {
   return counts;
 }
 
-describe("store", () => {
-  it("keeps each article once, under its own key", async () => {
-    await putArticles(env.ARTICLES, [makeArticle({ id: "one" })]);
-    await putArticles(env.ARTICLES, [makeArticle({ id: "one", title: "Edited" })]);
+describe("the KV layout", () => {
+  it("keeps each article once, under its own key, beside one index per feed", async () => {
+    await publish([makeArticle({ id: "one" })]);
+    await publish([makeArticle({ id: "one", title: "Edited" })]);
     const keys = (await env.ARTICLES.list()).keys.map((k) => k.name);
-    expect(keys.sort()).toEqual([KEYS.article("one"), KEYS.index(MAIN_SCOPE)]);
-    expect((await latestArticles(env.ARTICLES, 10)).map((a) => a.title)).toEqual(["Edited"]);
+    expect(keys.sort()).toEqual([KEYS.article("one"), KEYS.feed(MAIN_SCOPE)]);
+    expect((await readFeedArticles(env.ARTICLES, await readFeedIndex(env.ARTICLES))).map((a) => a.title)).toEqual(["Edited"]);
   });
 
-  it("builds the same index whether loaded in bulk or article by article", async () => {
-    const articles = manyArticles(30);
-    for (const a of articles.toReversed()) await putArticles(env.ARTICLES, [a]);
-    const stepwise = await env.ARTICLES.get(KEYS.index(MAIN_SCOPE));
-    const bulk = seedEntries(articles).find((e) => e.key === KEYS.index(MAIN_SCOPE))?.value;
-    expect(stepwise).toBe(bulk);
+  it("indexes exactly the feed's items, newest first, with the newest update as Last-Modified", async () => {
+    const articles = manyArticles(SETTINGS.itemsPerFeed + 5);
+    await publish(articles.toReversed());
+    const index = await readFeedIndex(env.ARTICLES);
+    expect(index.ids).toEqual(
+      articles
+        .toReversed()
+        .slice(0, SETTINGS.itemsPerFeed)
+        .map((a) => a.id),
+    );
+    expect(index.lastModified).toBe(Date.parse(articles.at(-1)?.updated ?? ""));
   });
 
-  it(`indexes only the newest ${INDEX_DEPTH} articles`, async () => {
-    const index = JSON.parse(seedEntries(manyArticles(INDEX_DEPTH + 20)).at(-1)?.value ?? "");
-    expect(index.entries).toHaveLength(INDEX_DEPTH);
-    expect(index.entries[0][0]).toBe(`item-${INDEX_DEPTH + 19}`);
+  it("changes the feed's version when an item in it changes, and only then", async () => {
+    const articles = manyArticles(SETTINGS.itemsPerFeed + 1);
+    const [oldest, newest] = [articles[0], articles.at(-1)];
+    if (!oldest || !newest) throw new Error("no articles");
+    await publish(articles);
+    const before = (await readFeedIndex(env.ARTICLES)).version;
+    await publish([{ ...oldest, title: "Edited, but older than the feed's last item" }]);
+    expect((await readFeedIndex(env.ARTICLES)).version).toBe(before);
+    await publish([{ ...newest, title: "Edited newest" }]);
+    expect((await readFeedIndex(env.ARTICLES)).version).not.toBe(before);
   });
 
   it("round-trips every field of an article", async () => {
@@ -54,18 +57,19 @@ describe("store", () => {
       language: "pt-PT",
       updated: "2026-03-05T00:00:00Z",
     });
-    await putArticles(env.ARTICLES, [article]);
-    expect(await latestArticles(env.ARTICLES, 1)).toEqual([article]);
+    await publish([article]);
+    expect(await readArticle(env.ARTICLES, article.id)).toEqual({ article });
   });
 });
 
 describe("the cost of serving a feed", () => {
   it("reads the same KV keys with 10,000 articles stored as with 10, and never lists", async () => {
     const paths = ["/feed.xml", "/atom.xml", "/feed.json", "/"];
-    await store(10);
+    const all = manyArticles(10_000);
+    await publish(all.slice(0, 10));
     const small = [];
     for (const path of paths) small.push(await costOf(path));
-    await store(10_000);
+    await publish(all.slice(10));
     const large = [];
     for (const path of paths) large.push(await costOf(path));
     expect(large).toEqual(small);

@@ -46,6 +46,10 @@ export interface Feed {
   updated?: string;
   /** The newest `published` among the items. */
   published?: string;
+  /** How often to poll, kept in step with Cache-Control max-age: RSS `ttl` (minutes) and the syndication module. */
+  ttlMinutes: number;
+  updatePeriod: "hourly" | "daily";
+  updateFrequency: number;
   items: FeedItem[];
 }
 
@@ -117,6 +121,9 @@ export function buildFeed(settings: Settings, articles: Article[]): Feed {
     links: feedLinks(settings),
     updated: newest(items.map((i) => i.updated)),
     published: newest(items.map((i) => i.published)),
+    ttlMinutes: Math.ceil(settings.maxAge / 60),
+    updatePeriod: settings.maxAge < 3600 ? "hourly" : "daily",
+    updateFrequency: Math.max(1, Math.round((settings.maxAge < 3600 ? 3600 : 86_400) / settings.maxAge)),
     items,
   };
 }

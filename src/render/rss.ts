@@ -1,5 +1,5 @@
+import { rfc822 } from "../dates";
 import type { Feed, FeedItem } from "../feed/model";
-import { rfc822 } from "./dates";
 import { cdata, escapeXml as x } from "./escape";
 import { mediaContent } from "./media";
 
@@ -21,7 +21,7 @@ function item(i: FeedItem): string {
 /** RSS 2.0 with the content, dc, atom and media namespaces. */
 export function renderRss(feed: Feed): string {
   let out = `<?xml version="1.0" encoding="utf-8"?>
-<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:media="http://search.yahoo.com/mrss/">
+<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:media="http://search.yahoo.com/mrss/" xmlns:sy="http://purl.org/rss/1.0/modules/syndication/">
 <channel>
 <title>${x(feed.title)}</title>
 <link>${x(feed.links.home)}</link>
@@ -32,7 +32,8 @@ export function renderRss(feed: Feed): string {
 `;
   if (feed.published) out += `<pubDate>${rfc822(feed.published)}</pubDate>\n`;
   if (feed.updated) out += `<lastBuildDate>${rfc822(feed.updated)}</lastBuildDate>\n`;
-  out += `<docs>https://www.rssboard.org/rss-specification</docs>\n<generator>feedwire</generator>\n`;
+  out += `<docs>https://www.rssboard.org/rss-specification</docs>\n<generator>feedwire</generator>\n<ttl>${feed.ttlMinutes}</ttl>\n`;
+  out += `<sy:updatePeriod>${feed.updatePeriod}</sy:updatePeriod>\n<sy:updateFrequency>${feed.updateFrequency}</sy:updateFrequency>\n`;
   for (const i of feed.items) out += item(i);
   return `${out}</channel>\n</rss>\n`;
 }

@@ -1,23 +1,59 @@
 import { Hono } from "hono";
-import { ARTICLE_ID } from "../article";
+import { HTTPException } from "hono/http-exception";
+import { ARTICLE_ID, type Article } from "../article";
 import { buildFeed, toItem } from "../feed/model";
+import { sha256Base64url } from "../hash";
+import { etagOf, serveVersioned } from "../http/representation";
+import { methodNotAllowed } from "../problem";
 import { articlePage, indexPage } from "../render/html";
 import { settingsFrom } from "../settings";
-import { getArticle, latestArticles } from "../store";
+import { type FeedIndex, readArticle, readFeedArticles, readFeedIndex } from "../store";
+
+const HTML = "text/html; charset=utf-8";
 
 /** The HTML home page and one page per article. */
 export const pages = new Hono<{ Bindings: Env }>();
 
-pages.get("/", async (c) => {
-  const settings = settingsFrom(c.env);
-  const articles = await latestArticles(c.env.ARTICLES, settings.itemsPerFeed);
-  return c.html(indexPage(buildFeed(settings, articles)));
+pages.get("/", (c) => {
+  let index: FeedIndex;
+  return serveVersioned(
+    c,
+    HTML,
+    async () => {
+      index = await readFeedIndex(c.env.ARTICLES);
+      return { etag: await etagOf(c.env, index.version, "home"), lastModified: index.lastModified };
+    },
+    async () => indexPage(buildFeed(settingsFrom(c.env), await readFeedArticles(c.env.ARTICLES, index))).toString(),
+  );
 });
 
-pages.get("/articles/:id", async (c) => {
+const errorPage = (status: 404 | 410, title: string) =>
+  new HTTPException(status, {
+    res: new Response(`<!doctype html><title>${title}</title><h1>${title}</h1>`, { status, headers: { "Content-Type": HTML } }),
+  });
+
+pages.get("/articles/:id", (c) => {
   const id = c.req.param("id");
-  const article = ARTICLE_ID.test(id) ? await getArticle(c.env.ARTICLES, id) : null;
-  if (!article) return c.html("<!doctype html><title>Not found</title><h1>No such article</h1>", 404);
-  const settings = settingsFrom(c.env);
-  return c.html(articlePage(toItem(settings, article), settings));
+  let article: Article;
+  return serveVersioned(
+    c,
+    HTML,
+    async () => {
+      const stored = ARTICLE_ID.test(id) ? await readArticle(c.env.ARTICLES, id) : null;
+      if (!stored) throw errorPage(404, "No such article");
+      if ("retracted" in stored) throw errorPage(410, "This article has been retracted");
+      article = stored.article;
+      return {
+        etag: await etagOf(c.env, await sha256Base64url(JSON.stringify(article)), "page"),
+        lastModified: Date.parse(article.updated),
+      };
+    },
+    async () => {
+      const settings = settingsFrom(c.env);
+      return articlePage(toItem(settings, article), settings).toString();
+    },
+  );
 });
+
+pages.all("/", methodNotAllowed("GET, HEAD"));
+pages.all("/articles/:id", methodNotAllowed("GET, HEAD"));

@@ -1,0 +1,134 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { parseAccept } from "hono/utils/accept";
+import { sha256Base64url } from "../hash";
+import { problemResponse } from "../problem";
+import { settingsFrom } from "../settings";
+import { cacheControl, httpDate, notModified } from "./caching";
+
+/** What identifies a response's bytes, known before rendering: enough to answer 304. */
+export interface Version {
+  /** Strong ETag: changes exactly when the bytes do. */
+  etag: string;
+  lastModified?: number;
+}
+
+interface Rendered extends Version {
+  type: string;
+  identity: Uint8Array;
+  /** Compressed on the first request that asks for it, then kept. */
+  gzip?: Promise<Uint8Array>;
+}
+
+/** Rendered responses kept per isolate, per KV namespace: the last good copy of each path. */
+const rendered = new WeakMap<object, Map<string, Rendered>>();
+const KEPT_PATHS = 64;
+const RETRY_AFTER_S = 30;
+
+function keptFor(env: Env): Map<string, Rendered> {
+  let kept = rendered.get(env.ARTICLES);
+  if (!kept) rendered.set(env.ARTICLES, (kept = new Map()));
+  return kept;
+}
+
+function keep(kept: Map<string, Rendered>, key: string, value: Rendered) {
+  kept.delete(key);
+  kept.set(key, value);
+  if (kept.size > KEPT_PATHS) kept.delete(kept.keys().next().value ?? "");
+}
+
+/** Cache API key: the version is part of it, so a publish reaches every data centre by changing the key. */
+const cacheKey = (key: string, etag: string) => `https://feedwire.internal${key}?v=${encodeURIComponent(etag)}`;
+
+const gzip = async (bytes: Uint8Array) =>
+  new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer());
+
+const deployTags = new WeakMap<object, Promise<string>>();
+
+/**
+ * A strong ETag from a content version and the format, qualified by the settings and
+ * the deployed code version (both also shape the bytes), known without rendering.
+ */
+export function etagOf(env: Env, ...parts: string[]): Promise<string> {
+  let tag = deployTags.get(env.ARTICLES);
+  if (!tag) {
+    tag = sha256Base64url(JSON.stringify([settingsFrom(env), env.CF_VERSION_METADATA?.id ?? "dev"]), 6);
+    deployTags.set(env.ARTICLES, tag);
+  }
+  return tag.then((t) => `"${[...parts, t].join(".")}"`);
+}
+
+function headersFor(c: Context<{ Bindings: Env }>, v: Version): Headers {
+  const headers = new Headers({
+    ETag: v.etag,
+    "Cache-Control": cacheControl(settingsFrom(c.env)),
+    Vary: "Accept-Encoding",
+    "Access-Control-Allow-Origin": "*",
+  });
+  if (v.lastModified) headers.set("Last-Modified", httpDate(v.lastModified));
+  return headers;
+}
+
+/** gzip is kept ready; br is left to the runtime's own encoder; identity otherwise. */
+async function respond(c: Context<{ Bindings: Env }>, r: Rendered): Promise<Response> {
+  const headers = headersFor(c, r);
+  headers.set("Content-Type", r.type);
+  const accepted = new Map(parseAccept(c.req.header("Accept-Encoding") ?? "").map((a) => [a.type.toLowerCase(), a.q]));
+  const acceptable = (coding: string) => (accepted.get(coding) ?? (accepted.has("*") ? (accepted.get("*") ?? 0) : 0)) > 0;
+  if (acceptable("gzip")) {
+    headers.set("Content-Encoding", "gzip");
+    r.gzip ??= gzip(r.identity);
+    return new Response(await r.gzip, { headers, encodeBody: "manual" });
+  }
+  if (acceptable("br")) headers.set("Content-Encoding", "br");
+  return new Response(r.identity, { headers });
+}
+
+function unavailable(c: Context<{ Bindings: Env }>, key: string, error: unknown): Promise<Response> | Response {
+  console.error(`${key}: serving failed:`, error);
+  const stale = keptFor(c.env).get(key);
+  if (stale) return respond(c, stale); // RFC 5861 stale-if-error: the last good copy, never an empty feed
+  return problemResponse(503, "feedwire cannot read its store right now; try again shortly.", {
+    headers: { "Retry-After": String(RETRY_AFTER_S) },
+  });
+}
+
+/**
+ * Serves a GET/HEAD for a versioned representation at the lowest cost: 304 when the
+ * client has it (nothing rendered), else bytes kept in this isolate, else the Cache API,
+ * else one render that fills both. If the store fails, the last good copy or a 503.
+ */
+export async function serveVersioned(
+  c: Context<{ Bindings: Env }>,
+  type: string,
+  version: () => Promise<Version>,
+  render: () => Promise<string>,
+): Promise<Response> {
+  const key = c.req.path;
+  const settings = settingsFrom(c.env);
+  let v: Version;
+  try {
+    v = await version();
+  } catch (e) {
+    if (e instanceof HTTPException) throw e; // a 404 or 410 the route decided on
+    return unavailable(c, key, e);
+  }
+  if (notModified(c.req.raw.headers, v.etag, v.lastModified)) return new Response(null, { status: 304, headers: headersFor(c, v) });
+  const kept = keptFor(c.env);
+  let r = settings.responseCache ? kept.get(key) : undefined;
+  if (r?.etag !== v.etag) {
+    const cache = settings.responseCache ? caches.default : undefined;
+    const hit = await cache?.match(cacheKey(key, v.etag));
+    try {
+      r = { ...v, type, identity: hit ? new Uint8Array(await hit.arrayBuffer()) : new TextEncoder().encode(await render()) };
+    } catch (e) {
+      return unavailable(c, key, e);
+    }
+    if (cache && !hit) {
+      const put = cache.put(cacheKey(key, v.etag), new Response(r.identity, { headers: { "Cache-Control": "public, max-age=86400" } }));
+      c.executionCtx.waitUntil(put);
+    }
+    keep(kept, key, r);
+  }
+  return respond(c, r);
+}

@@ -1,0 +1,44 @@
+import { ArticleSchema, fieldIssues, stripXmlForbidden } from "./article";
+import { articleUrl } from "./feed/model";
+import type { FieldError } from "./problem";
+import type { Submission } from "./publisher";
+import { sanitizeHtml } from "./sanitize";
+import type { Settings } from "./settings";
+
+export type Ingested = { ok: true; submission: Submission; warnings: FieldError[] } | { ok: false; errors: FieldError[] };
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Every string in the body that loses characters XML 1.0 forbids, as a warning naming its field. */
+function forbiddenCharacterWarnings(value: unknown, path: string[] = []): FieldError[] {
+  if (typeof value === "string") {
+    const removed = value.length - stripXmlForbidden(value).length;
+    return removed ? [{ field: path.join("."), reason: `removed ${removed} character(s) that XML 1.0 forbids` }] : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => forbiddenCharacterWarnings(v, [...path, String(i)]));
+  if (isObject(value)) return Object.entries(value).flatMap(([k, v]) => forbiddenCharacterWarnings(v, [...path, k]));
+  return [];
+}
+
+/**
+ * A publisher's article JSON → a validated, sanitised submission, or every problem
+ * with it. `contentHtml` is sanitised first (relative URLs resolve against the
+ * article's own URL), then the whole article is validated; what sanitising changed
+ * comes back as warnings.
+ */
+export async function ingest(body: unknown, id: string, settings: Settings): Promise<Ingested> {
+  if (!isObject(body)) return { ok: false, errors: [{ field: "(body)", reason: "must be a JSON object (an article)" }] };
+  if ("id" in body && body.id !== id)
+    return { ok: false, errors: [{ field: "id", reason: `must be left out or equal the id in the path (${id})` }] };
+  const warnings = forbiddenCharacterWarnings(body);
+  const input: Record<string, unknown> = { ...body, id };
+  if (typeof body.contentHtml === "string") {
+    const base = typeof body.url === "string" && URL.canParse(body.url) ? body.url : articleUrl(settings, id);
+    const { html, changes } = await sanitizeHtml(body.contentHtml, base);
+    input.contentHtml = html;
+    warnings.push(...changes.map((reason) => ({ field: "contentHtml", reason })));
+  }
+  const parsed = ArticleSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, errors: fieldIssues(parsed.error) };
+  return { ok: true, submission: { article: parsed.data, explicitUpdated: "updated" in body }, warnings };
+}

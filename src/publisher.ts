@@ -1,0 +1,213 @@
+import { DurableObject } from "cloudflare:workers";
+import { type Article, articleEtag, canonicalJson } from "./article";
+import { inOffsetOf } from "./dates";
+import { sha256Base64url } from "./hash";
+import { strongMatch, type TagList } from "./http/preconditions";
+import { settingsFrom } from "./settings";
+import { EMPTY_FEED, type FeedIndex, writeArticle, writeFeedIndex, writeRetraction } from "./store";
+
+/** One article to store, with what the request said about it. */
+export interface Submission {
+  article: Article;
+  /** Whether the publisher gave `updated`; when not, an edit sets it to now. */
+  explicitUpdated: boolean;
+  ifMatch?: TagList;
+  ifNoneMatch?: TagList;
+}
+
+export interface Versioned {
+  article: Article;
+  etag: string;
+}
+
+export type PutOutcome = (Versioned & { status: "created" | "updated" | "unchanged" }) | { status: "precondition-failed" };
+export type RemoveOutcome = "retracted" | "not-found" | "precondition-failed";
+
+/** KV allows one write per second to a key; feed indexes are written no faster. */
+const INDEX_WRITE_INTERVAL_MS = 1000;
+/** KV writes per flush round, well under the 1,000 operations an invocation may make. */
+const FLUSH_BATCH = 500;
+const RETRY_MS = 5000;
+
+interface Row extends Record<string, SqlStorageValue> {
+  id: string;
+  json: string;
+  etag: string;
+  updated_ms: number;
+  retracted: string | null;
+}
+
+/**
+ * The single writer. Every publish, edit and retraction is serialised here (a Durable
+ * Object runs one request at a time between awaits and its SQLite storage is strongly
+ * consistent), so concurrent writers never lose an update to the shared feed index.
+ * SQLite is the system of record for the publisher API; KV is the edge copy the feeds
+ * are served from. Changes reach KV through an outbox: each request waits until a flush
+ * that started after its commit has written them, flushes run one after another and
+ * always write the newest state, and an alarm retries one that failed.
+ */
+export class Publisher extends DurableObject<Env> {
+  private readonly sql = this.ctx.storage.sql;
+  private flushes: Promise<void> = Promise.resolve();
+  private lastIndexWrite = 0;
+  private lastIndexVersion = "";
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS articles (
+      id TEXT PRIMARY KEY, json TEXT NOT NULL, etag TEXT NOT NULL,
+      published_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL, retracted TEXT)`);
+    this.sql.exec("CREATE INDEX IF NOT EXISTS articles_newest ON articles (published_ms DESC, id)");
+    this.sql.exec("CREATE TABLE IF NOT EXISTS outbox (id TEXT PRIMARY KEY, seq INTEGER NOT NULL)");
+    // Changes committed before a restart but not yet in KV are flushed at once.
+    if (this.sql.exec("SELECT 1 FROM outbox LIMIT 1").toArray().length > 0) void ctx.storage.setAlarm(Date.now());
+  }
+
+  async get(id: string): Promise<Versioned | null> {
+    const row = this.row(id);
+    return row && !row.retracted ? { article: JSON.parse(row.json), etag: row.etag } : null;
+  }
+
+  /** Newest first; `after` is the last item of the previous page. */
+  async list(limit: number, after?: { published: number; id: string }): Promise<Versioned[]> {
+    const rows = after
+      ? this.sql.exec<Row>(
+          `SELECT * FROM articles WHERE retracted IS NULL AND (published_ms < ? OR (published_ms = ? AND id > ?))
+           ORDER BY published_ms DESC, id LIMIT ?`,
+          after.published,
+          after.published,
+          after.id,
+          limit,
+        )
+      : this.sql.exec<Row>("SELECT * FROM articles WHERE retracted IS NULL ORDER BY published_ms DESC, id LIMIT ?", limit);
+    return rows.toArray().map((row) => ({ article: JSON.parse(row.json), etag: row.etag }));
+  }
+
+  /**
+   * Stores submissions all or nothing: when any precondition fails, nothing changes.
+   * A submission equal to what is stored changes nothing (no new `updated`, no write).
+   */
+  async put(submissions: Submission[]): Promise<PutOutcome[]> {
+    // The read-check-write must not interleave with another write: hashing awaits,
+    // and a Durable Object otherwise accepts new requests while it does.
+    const outcomes = await this.ctx.blockConcurrencyWhile(() => this.commit(submissions));
+    await this.sync();
+    return outcomes;
+  }
+
+  private async commit(submissions: Submission[]): Promise<PutOutcome[]> {
+    const now = Date.now();
+    const planned: { outcome: PutOutcome; json: string }[] = [];
+    for (const s of submissions) {
+      const current = this.row(s.article.id);
+      const live = current && !current.retracted ? current : null;
+      if ((s.ifMatch && !(live && strongMatch(s.ifMatch, live.etag))) || (s.ifNoneMatch === "*" && live)) {
+        return submissions.map(() => ({ status: "precondition-failed" }));
+      }
+      let article = s.article;
+      if (live && !s.explicitUpdated) {
+        const stored: Article = JSON.parse(live.json);
+        article = { ...article, updated: stored.updated };
+        if (canonicalJson(article) !== live.json) {
+          article = { ...article, updated: inOffsetOf(Math.max(now, Date.parse(article.published)), article.published) };
+        }
+      }
+      const json = canonicalJson(article);
+      const status = !live ? "created" : json === live.json ? "unchanged" : "updated";
+      planned.push({ outcome: { status, article, etag: await articleEtag(article) }, json });
+    }
+    this.ctx.storage.transactionSync(() => {
+      for (const { outcome, json } of planned) {
+        if (outcome.status !== "created" && outcome.status !== "updated") continue;
+        const { article, etag } = outcome;
+        this.sql.exec(
+          `INSERT INTO articles (id, json, etag, published_ms, updated_ms, retracted) VALUES (?, ?, ?, ?, ?, NULL)
+           ON CONFLICT (id) DO UPDATE SET json = excluded.json, etag = excluded.etag,
+             published_ms = excluded.published_ms, updated_ms = excluded.updated_ms, retracted = NULL`,
+          article.id,
+          json,
+          etag,
+          Date.parse(article.published),
+          Date.parse(article.updated),
+        );
+        this.enqueue(article.id);
+      }
+    });
+    return planned.map((p) => p.outcome);
+  }
+
+  /** Retracts an article: it leaves every feed, and its page answers 410 Gone. */
+  async remove(id: string, ifMatch?: TagList): Promise<RemoveOutcome> {
+    const row = this.row(id);
+    if (!row || row.retracted) return "not-found";
+    if (ifMatch && !strongMatch(ifMatch, row.etag)) return "precondition-failed";
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec("UPDATE articles SET retracted = ? WHERE id = ?", new Date().toISOString(), id);
+      this.enqueue(id);
+    });
+    await this.sync();
+    return "retracted";
+  }
+
+  override async alarm(): Promise<void> {
+    await this.sync();
+  }
+
+  private row(id: string): Row | null {
+    return this.sql.exec<Row>("SELECT * FROM articles WHERE id = ?", id).toArray()[0] ?? null;
+  }
+
+  private enqueue(id: string): void {
+    this.sql.exec(
+      "INSERT INTO outbox (id, seq) VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM outbox)) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq",
+      id,
+    );
+  }
+
+  /** Resolves once KV holds everything committed before the call. */
+  private sync(): Promise<void> {
+    const flush = this.flushes.then(() => this.flush());
+    this.flushes = flush.catch(() => this.ctx.storage.setAlarm(Date.now() + RETRY_MS));
+    return flush;
+  }
+
+  private async flush(): Promise<void> {
+    for (;;) {
+      const pending = this.sql.exec<{ id: string; seq: number }>("SELECT id, seq FROM outbox ORDER BY seq LIMIT ?", FLUSH_BATCH).toArray();
+      if (pending.length === 0) return;
+      const kv = this.env.ARTICLES;
+      await Promise.all(
+        pending.map(({ id }) => {
+          const row = this.row(id);
+          if (!row) return undefined;
+          return row.retracted ? writeRetraction(kv, id, row.retracted) : writeArticle(kv, JSON.parse(row.json));
+        }),
+      );
+      if ((await this.feedIndex()).version !== this.lastIndexVersion) {
+        const wait = this.lastIndexWrite + INDEX_WRITE_INTERVAL_MS - Date.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        const index = await this.feedIndex(); // what was committed while waiting goes too
+        await writeFeedIndex(kv, index);
+        this.lastIndexWrite = Date.now();
+        this.lastIndexVersion = index.version;
+      }
+      for (const { id, seq } of pending) this.sql.exec("DELETE FROM outbox WHERE id = ? AND seq = ?", id, seq);
+    }
+  }
+
+  /** The main feed as it stands: its newest ITEMS_PER_FEED live articles. */
+  private async feedIndex(): Promise<FeedIndex> {
+    const rows = this.sql
+      .exec<Row>(
+        "SELECT * FROM articles WHERE retracted IS NULL ORDER BY published_ms DESC, id LIMIT ?",
+        settingsFrom(this.env).itemsPerFeed,
+      )
+      .toArray();
+    if (rows.length === 0) return EMPTY_FEED;
+    return {
+      version: await sha256Base64url(rows.map((r) => `${r.id} ${r.etag}`).join("\n")),
+      lastModified: Math.max(...rows.map((r) => r.updated_ms)),
+      ids: rows.map((r) => r.id),
+    };
+  }
+}

@@ -1,0 +1,165 @@
+import { type Context, Hono } from "hono";
+import { bearerAuth } from "hono/bearer-auth";
+import { bodyLimit } from "hono/body-limit";
+import { ARTICLE_ID } from "../article";
+import { parseTagList } from "../http/preconditions";
+import { ingest } from "../ingest";
+import { openApiDocument } from "../openapi";
+import { type FieldError, methodNotAllowed, problem, problemResponse } from "../problem";
+import type { Submission } from "../publisher";
+import { settingsFrom } from "../settings";
+
+type Env_ = { Bindings: Env };
+
+/** Largest article body accepted, and largest batch (up to BATCH_MAX articles). */
+export const ARTICLE_MAX_BYTES = 1024 * 1024;
+export const BATCH_MAX_BYTES = 10 * 1024 * 1024;
+export const BATCH_MAX = 100;
+const PAGE_DEFAULT = 50;
+const PAGE_MAX = 100;
+
+const publisher = (env: Env) => env.PUBLISHER.get(env.PUBLISHER.idFromName("main"));
+
+/** Write routes need `Authorization: Bearer <PUBLISH_TOKEN>`; with no token configured they refuse. */
+const requireToken = async (c: Context<Env_>, next: () => Promise<void>) => {
+  const token = c.env.PUBLISH_TOKEN;
+  if (!token)
+    problem(
+      503,
+      "Publishing is disabled: no PUBLISH_TOKEN secret is configured (wrangler secret put PUBLISH_TOKEN, or .dev.vars locally).",
+    );
+  const unauthorized = () => problemResponse(401, "Send Authorization: Bearer <token> with the publishing token.");
+  return bearerAuth<Env_>({
+    token,
+    noAuthenticationHeader: { message: unauthorized },
+    invalidAuthenticationHeader: { message: () => problemResponse(400, "The Authorization header must be: Bearer <token>.") },
+    invalidToken: { message: unauthorized },
+  })(c, next);
+};
+
+const limit = (maxSize: number) =>
+  bodyLimit({ maxSize, onError: () => problemResponse(413, `The body is larger than the ${maxSize / 1024 / 1024} MiB limit.`) });
+
+/** The request body as JSON: 415 unless it says it is JSON, 400 when it does not parse. */
+async function jsonBody(c: Context<Env_>): Promise<unknown> {
+  const type = c.req.header("Content-Type") ?? "";
+  if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)) problem(415, "Send the article as Content-Type: application/json.");
+  const text = await c.req.text();
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    return problem(400, `The body is not valid JSON: ${(e as Error).message}`, { type: "malformed-json" });
+  }
+}
+
+const invalid = (errors: FieldError[], status: 400 | 413 = 400) =>
+  problem(status, `The article is not valid: ${errors.length} problem(s), listed in errors.`, { type: "invalid-article", errors });
+
+const checkId = (id = "") => {
+  if (!ARTICLE_ID.test(id)) invalid([{ field: "id", reason: "must be 1-128 of a-z, 0-9 and '-', starting with a letter or digit" }]);
+  return id;
+};
+
+const encodeCursor = (published: number, id: string) => btoa(JSON.stringify([published, id])).replace(/=+$/, "");
+function decodeCursor(cursor: string): { published: number; id: string } {
+  try {
+    const [published, id] = JSON.parse(atob(cursor));
+    if (typeof published === "number" && typeof id === "string") return { published, id };
+  } catch {}
+  return problem(400, "The cursor is not one this API returned.", { errors: [{ field: "cursor", reason: "unknown cursor" }] });
+}
+
+/** The publisher API: JSON under /api, every error application/problem+json (RFC 9457). */
+export const api = new Hono<Env_>();
+
+api.get("/openapi.json", (c) => c.json(openApiDocument(settingsFrom(c.env))));
+
+api.get("/articles", async (c) => {
+  const raw = c.req.query("limit") ?? String(PAGE_DEFAULT);
+  const size = Number(raw);
+  if (!Number.isInteger(size) || size < 1 || size > PAGE_MAX) {
+    problem(400, `limit must be an integer from 1 to ${PAGE_MAX}.`, { errors: [{ field: "limit", reason: `must be 1-${PAGE_MAX}` }] });
+  }
+  const cursor = c.req.query("cursor");
+  const items = await publisher(c.env).list(size + 1, cursor ? decodeCursor(cursor) : undefined);
+  const page = items.slice(0, size);
+  const last = page.at(-1);
+  return c.json({
+    items: page,
+    nextCursor: items.length > size && last ? encodeCursor(Date.parse(last.article.published), last.article.id) : null,
+  });
+});
+
+api.get("/articles/:id", async (c) => {
+  const id = checkId(c.req.param("id"));
+  const found = await publisher(c.env).get(id);
+  if (!found) return problem(404, `There is no article ${id}.`);
+  return c.json(found.article, 200, { ETag: found.etag });
+});
+
+api.put("/articles/:id", requireToken, limit(ARTICLE_MAX_BYTES), async (c) => {
+  const id = checkId(c.req.param("id"));
+  const result = await ingest(await jsonBody(c), id, settingsFrom(c.env));
+  if (!result.ok) return invalid(result.errors);
+  const submission: Submission = {
+    ...result.submission,
+    ifMatch: parseTagList(c.req.header("If-Match")),
+    ifNoneMatch: parseTagList(c.req.header("If-None-Match")),
+  };
+  const [outcome] = await publisher(c.env).put([submission]);
+  if (!outcome || outcome.status === "precondition-failed") {
+    return problem(
+      412,
+      submission.ifNoneMatch ? `Article ${id} already exists.` : `Article ${id} has changed since you read it (If-Match).`,
+    );
+  }
+  return c.json({ article: outcome.article, warnings: result.warnings }, outcome.status === "created" ? 201 : 200, { ETag: outcome.etag });
+});
+
+api.delete("/articles/:id", requireToken, async (c) => {
+  const id = checkId(c.req.param("id"));
+  const outcome = await publisher(c.env).remove(id, parseTagList(c.req.header("If-Match")));
+  if (outcome === "not-found") problem(404, `There is no article ${id}.`);
+  if (outcome === "precondition-failed") problem(412, `Article ${id} has changed since you read it (If-Match).`);
+  return c.body(null, 204);
+});
+
+/** Up to BATCH_MAX articles, all or nothing: one invalid article and none is stored. */
+api.post("/batch", requireToken, limit(BATCH_MAX_BYTES), async (c) => {
+  const body = await jsonBody(c);
+  const list = typeof body === "object" && body !== null && "articles" in body ? body.articles : undefined;
+  if (!Array.isArray(list) || list.length === 0 || list.length > BATCH_MAX) {
+    return invalid([{ field: "articles", reason: `must be a list of 1 to ${BATCH_MAX} articles` }]);
+  }
+  const settings = settingsFrom(c.env);
+  const errors: FieldError[] = [];
+  const accepted: { submission: Submission; warnings: FieldError[] }[] = [];
+  const seen = new Set<string>();
+  for (const [index, item] of list.entries()) {
+    const id = typeof item?.id === "string" ? item.id : "";
+    if (!ARTICLE_ID.test(id)) {
+      errors.push({ index, field: "id", reason: "must be 1-128 of a-z, 0-9 and '-', starting with a letter or digit" });
+      continue;
+    }
+    if (seen.has(id)) errors.push({ index, field: "id", reason: `${id} appears more than once in the batch` });
+    seen.add(id);
+    if (JSON.stringify(item).length > ARTICLE_MAX_BYTES)
+      errors.push({ index, field: "(article)", reason: "is larger than the 1 MiB limit" });
+    const result = await ingest(item, id, settings);
+    if (result.ok) accepted.push(result);
+    else errors.push(...result.errors.map((e) => ({ index, ...e })));
+  }
+  if (errors.length) return invalid(errors);
+  const outcomes = await publisher(c.env).put(accepted.map((a) => a.submission));
+  return c.json({
+    results: outcomes.map((o, i) =>
+      o.status === "precondition-failed" ? o : { id: o.article.id, status: o.status, etag: o.etag, warnings: accepted[i]?.warnings ?? [] },
+    ),
+  });
+});
+
+api.all("/articles", methodNotAllowed("GET, HEAD"));
+api.all("/articles/:id", methodNotAllowed("GET, HEAD, PUT, DELETE"));
+api.all("/batch", methodNotAllowed("POST"));
+api.all("/openapi.json", methodNotAllowed("GET, HEAD"));
+api.all("*", (c) => problemResponse(404, `${c.req.path} is not part of the API; see /api/openapi.json.`));

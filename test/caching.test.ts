@@ -1,0 +1,192 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { countingKv, makeArticle, publish, request, SETTINGS, seedArticle } from "./helpers";
+
+const FEEDS = ["/feed.xml", "/atom.xml", "/feed.json"];
+const PAGES = [...FEEDS, "/", "/articles/maduro-considering-asylum"];
+const CACHE_CONTROL = `public, max-age=${SETTINGS.maxAge}, stale-while-revalidate=${SETTINGS.staleWhileRevalidate}, stale-if-error=${SETTINGS.staleIfError}`;
+
+const get = (path: string, headers: Record<string, string> = {}, bindings: Partial<Env> = {}) => request(path, { headers }, bindings);
+
+async function validators(path: string) {
+  const res = await get(path);
+  expect(res.status).toBe(200);
+  return { etag: res.headers.get("ETag") ?? "", lastModified: res.headers.get("Last-Modified") ?? "", body: await res.text() };
+}
+
+describe("validators", () => {
+  it.each(PAGES)("%s has a strong ETag and Last-Modified from the newest change, not now", async (path) => {
+    await publish([seedArticle()]);
+    const { etag, lastModified } = await validators(path);
+    expect(etag).toMatch(/^"[^"]+"$/);
+    expect(lastModified).toBe("Fri, 21 Jul 2017 00:12:00 GMT");
+  });
+
+  it("keeps the ETag while the bytes stay the same, and changes it when an item changes", async () => {
+    await publish([seedArticle(), makeArticle({ id: "other" })]);
+    const before = await validators("/feed.xml");
+    expect((await validators("/feed.xml")).etag).toBe(before.etag);
+    await publish([makeArticle({ id: "other", title: "Changed", updated: "2026-04-01T00:00:00Z" })]);
+    const after = await validators("/feed.xml");
+    expect(after.etag).not.toBe(before.etag);
+    expect(after.body).not.toBe(before.body);
+    expect(after.lastModified).toBe("Wed, 01 Apr 2026 00:00:00 GMT");
+  });
+
+  it("gives each format its own ETag", async () => {
+    await publish([seedArticle()]);
+    const etags = await Promise.all(FEEDS.map(async (p) => (await validators(p)).etag));
+    expect(new Set(etags).size).toBe(3);
+  });
+});
+
+describe("conditional requests (RFC 9110 §13)", () => {
+  it.each(PAGES)("%s answers a matching If-None-Match with 304: same validators and caching headers, no body", async (path) => {
+    await publish([seedArticle()]);
+    const full = await get(path);
+    const res = await get(path, { "If-None-Match": full.headers.get("ETag") ?? "" });
+    expect(res.status).toBe(304);
+    expect(await res.text()).toBe("");
+    for (const h of ["ETag", "Cache-Control", "Last-Modified", "Vary"]) expect(res.headers.get(h)).toBe(full.headers.get(h));
+  });
+
+  it("matches within a list, with weak comparison, and for *", async () => {
+    await publish([seedArticle()]);
+    const { etag } = await validators("/atom.xml");
+    expect((await get("/atom.xml", { "If-None-Match": `"nope", W/${etag}` })).status).toBe(304);
+    expect((await get("/atom.xml", { "If-None-Match": "*" })).status).toBe(304);
+    expect((await get("/atom.xml", { "If-None-Match": '"nope", "other"' })).status).toBe(200);
+  });
+
+  it("answers If-Modified-Since with 304 when nothing is newer, 200 when something is", async () => {
+    await publish([seedArticle()]);
+    const { lastModified } = await validators("/feed.json");
+    expect((await get("/feed.json", { "If-Modified-Since": lastModified })).status).toBe(304);
+    expect((await get("/feed.json", { "If-Modified-Since": "Thu, 20 Jul 2017 00:00:00 GMT" })).status).toBe(200);
+  });
+
+  it("lets If-None-Match decide when both are sent (§13.2.2)", async () => {
+    await publish([seedArticle()]);
+    const { lastModified } = await validators("/feed.xml");
+    const res = await get("/feed.xml", { "If-None-Match": '"stale"', "If-Modified-Since": lastModified });
+    expect(res.status).toBe(200);
+  });
+
+  it("ignores a malformed If-Modified-Since", async () => {
+    await publish([seedArticle()]);
+    expect((await get("/feed.xml", { "If-Modified-Since": "yesterday-ish" })).status).toBe(200);
+  });
+
+  it("never renders for a 304: it reads only the feed's index", async () => {
+    await publish([seedArticle()]);
+    const { etag } = await validators("/feed.xml");
+    const { kv, counts } = countingKv(env.ARTICLES);
+    expect((await get("/feed.xml", { "If-None-Match": etag }, { ARTICLES: kv })).status).toBe(304);
+    expect(counts.reads).toBe(1);
+  });
+});
+
+describe("HEAD and methods", () => {
+  it.each(PAGES)("HEAD %s has the GET's headers and no body", async (path) => {
+    await publish([seedArticle()]);
+    const full = await get(path);
+    const head = await request(path, { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe("");
+    for (const h of ["ETag", "Cache-Control", "Last-Modified", "Vary", "Content-Type"])
+      expect(head.headers.get(h)).toBe(full.headers.get(h));
+  });
+
+  it.each(PAGES)("POST %s is 405 with Allow: GET, HEAD", async (path) => {
+    const res = await request(path, { method: "POST" });
+    expect(res.status).toBe(405);
+    expect(res.headers.get("Allow")).toBe("GET, HEAD");
+  });
+});
+
+describe("response headers", () => {
+  it.each(PAGES)("%s: Cache-Control from the settings, Vary: Accept-Encoding, CORS open", async (path) => {
+    await publish([seedArticle()]);
+    const res = await get(path);
+    expect(res.headers.get("Cache-Control")).toBe(CACHE_CONTROL);
+    expect(res.headers.get("Vary")).toBe("Accept-Encoding");
+    expect(res.headers.get("Access-Control-Allow-Origin")).toBe("*");
+  });
+
+  it("puts an RSS ttl and syndication hints that agree with max-age", async () => {
+    const rss = await (await get("/feed.xml")).text();
+    expect(rss).toContain(`<ttl>${SETTINGS.maxAge / 60}</ttl>`);
+    expect(rss).toContain("<sy:updatePeriod>hourly</sy:updatePeriod>");
+    expect(rss).toContain(`<sy:updateFrequency>${3600 / SETTINGS.maxAge}</sy:updateFrequency>`);
+  });
+
+  it("gzips when the client asks, to the same bytes", async () => {
+    await publish([seedArticle()]);
+    const plain = await (await get("/atom.xml")).text();
+    const res = await get("/atom.xml", { "Accept-Encoding": "br;q=0.5, gzip" });
+    expect(res.headers.get("Content-Encoding")).toBe("gzip");
+    const body = await res.arrayBuffer();
+    expect(body.byteLength).toBeLessThan(plain.length / 2);
+    const unzipped = await new Response(new Blob([body]).stream().pipeThrough(new DecompressionStream("gzip"))).text();
+    expect(unzipped).toBe(plain);
+  });
+
+  it("leaves br to the runtime's encoder, and sends identity when nothing is acceptable", async () => {
+    expect((await get("/feed.json", { "Accept-Encoding": "br" })).headers.get("Content-Encoding")).toBe("br");
+    expect((await get("/feed.json", { "Accept-Encoding": "gzip;q=0, identity" })).headers.get("Content-Encoding")).toBeNull();
+  });
+});
+
+describe("the cost of a poll", () => {
+  it("a hot request reads one small KV key and renders nothing", async () => {
+    await publish([seedArticle(), makeArticle()]);
+    const { kv, counts } = countingKv(env.ARTICLES);
+    await (await get("/feed.xml", {}, { ARTICLES: kv })).text(); // fills this isolate's copy
+    const afterFirst = { ...counts };
+    const again = await get("/feed.xml", {}, { ARTICLES: kv });
+    expect(again.status).toBe(200);
+    expect(counts.reads - afterFirst.reads).toBe(1);
+  });
+
+  it("a publish changes the version in KV, so every location serves the new feed", async () => {
+    await publish([seedArticle()]);
+    await validators("/feed.json");
+    await publish([makeArticle({ id: "breaking", title: "Breaking news" })]);
+    expect((await validators("/feed.json")).body).toContain("Breaking news");
+  });
+});
+
+describe("when KV fails", () => {
+  /** The real binding, until `failing` is set; then every read throws. */
+  function flakyKv() {
+    const state = { failing: false };
+    const kv = new Proxy(env.ARTICLES, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver);
+        if (prop !== "get" || typeof value !== "function") return value;
+        return (...args: unknown[]) => (state.failing ? Promise.reject(new Error("KV unavailable")) : value.apply(target, args));
+      },
+    });
+    return { kv, state };
+  }
+
+  it("serves the last good copy (stale-if-error), never an empty feed", async () => {
+    await publish([seedArticle()]);
+    const { kv, state } = flakyKv();
+    const good = await (await get("/feed.xml", {}, { ARTICLES: kv })).text();
+    state.failing = true;
+    const res = await get("/feed.xml", {}, { ARTICLES: kv });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(good);
+  });
+
+  it("answers 503 with Retry-After, not a 500 or an empty feed, when it has no good copy", async () => {
+    const { kv, state } = flakyKv();
+    state.failing = true;
+    const res = await get("/atom.xml", {}, { ARTICLES: kv });
+    expect(res.status).toBe(503);
+    expect(res.headers.get("Retry-After")).toBe("30");
+    expect(res.headers.get("Content-Type")).toBe("application/problem+json");
+    expect(await res.text()).not.toContain("at ");
+  });
+});
