@@ -1,53 +1,201 @@
 /**
- * `npm run bench`: starts the render benchmark worker under `wrangler dev` on
- * 127.0.0.1, reads its figures (measured inside workerd), prints them beside the
- * `feed` package's on the same articles, and writes bench/results.json.
+ * `npm run bench`: everything on 127.0.0.1, in one run, so figures are ratios to a
+ * reference measured beside them on the same (shared, noisy) machine.
+ *   1. feedwire under `wrangler dev` with 10,000 generated articles (~1 KB of HTML each)
+ *      and the reference worker (bench/reference.ts: the same bytes from memory);
+ *   2. wrk at c=1, 16, 64 on a hot 200, a 304 and a miss (RESPONSE_CACHE=off),
+ *      feedwire and reference interleaved, as requests/s and p50/p99;
+ *   3. render CPU inside workerd (bench/render.ts);
+ *   4. KV operations per request with 10, 10,000 and 100,000 articles (bench/kv-cost.test.ts);
+ *   5. the bundle, raw and gzipped (`wrangler deploy --dry-run`).
+ * Writes bench/results.json and prints a summary.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { writeFile } from "node:fs/promises";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
+import { gzipSync } from "node:zlib";
 
-const PORT = 8797;
+const STATE = ".wrangler/bench-state";
+const PORTS = { feedwire: 8801, reference: 8802, render: 8803 };
+const TOKEN = "bench-token";
+const ORIGIN = `http://127.0.0.1:${PORTS.feedwire}`;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONCURRENCY = [1, 16, 64];
 
-async function startWorker(config: string, port: number): Promise<ChildProcess> {
-  const child = spawn("wrangler", ["dev", "-c", config, "--port", String(port), "--ip", "127.0.0.1"], { stdio: "ignore", detached: true });
-  for (let i = 0; i < 120; i++) {
-    try {
-      await fetch(`http://127.0.0.1:${port}/__ready`);
-      return child;
-    } catch {
-      await new Promise((r) => setTimeout(r, 500));
+function startWorker(args: string[], port: number): Promise<ChildProcess> {
+  const child = spawn("wrangler", ["dev", ...args, "--port", String(port), "--ip", "127.0.0.1"], { stdio: "ignore", detached: true });
+  return (async () => {
+    for (let i = 0; i < 240; i++) {
+      try {
+        await fetch(`http://127.0.0.1:${port}/__ready`);
+        return child;
+      } catch {
+        await new Promise((r) => setTimeout(r, 500));
+      }
     }
-  }
-  throw new Error(`wrangler dev -c ${config} did not start on port ${port}`);
+    throw new Error(`wrangler dev ${args.join(" ")} did not start on port ${port}`);
+  })();
 }
 
-const stop = (child: ChildProcess) => child.pid && process.kill(-child.pid, "SIGTERM");
+const stop = (child: ChildProcess) => {
+  if (child.pid) process.kill(-child.pid, "SIGTERM");
+  return new Promise((r) => setTimeout(r, 1500));
+};
 
-const worker = await startWorker("bench/wrangler.toml", PORT);
-try {
-  const figures: Record<string, number> = await (await fetch(`http://127.0.0.1:${PORT}/`)).json();
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}`;
-  const f = (key: string) => figures[key] ?? Number.NaN;
-  const lines = [
-    `render CPU in workerd, median ms per run (${machine}, ${new Date().toISOString().slice(0, 10)})`,
-    "items  format  feedwire  feed package  ratio",
-  ];
-  for (const n of [50, 500]) {
-    for (const format of ["rss", "atom", "json"]) {
-      const ours = f(`${format} ${n}`);
-      const theirs = f(`feed package ${format} ${n}`);
-      lines.push(
-        `${String(n).padStart(5)}  ${format.padEnd(6)}  ${ours.toFixed(3).padStart(8)}  ${theirs.toFixed(3).padStart(12)}  ${(theirs / ours).toFixed(1)}x faster`,
-      );
-    }
-    lines.push(`${String(n).padStart(5)}  model ${f(`model ${n}`).toFixed(3).padStart(10)}   (articles → format-neutral feed)`);
-    lines.push(
-      `${String(n).padStart(5)}  validate ${f(`validate ${n}`).toFixed(3).padStart(7)}   (full ArticleSchema, as on the write path)`,
+const feedwire = (cache: "on" | "off") =>
+  startWorker(
+    [
+      "-c",
+      "wrangler.toml",
+      "--persist-to",
+      STATE,
+      "--var",
+      `PUBLISH_TOKEN:${TOKEN}`,
+      "--var",
+      `SITE_URL:${ORIGIN}`,
+      "--var",
+      `RESPONSE_CACHE:${cache}`,
+    ],
+    PORTS.feedwire,
+  );
+
+/** 10,000 articles with ~1 KB of HTML each, through the publisher API (batches of 100, four at a time). */
+async function seed(count: number) {
+  const paragraph = (n: number, p: number) =>
+    `<p>Paragraph ${p} of report ${n}: officials said on Tuesday that the “measure” would <a href="https://example.com/r?a=${n}&amp;b=${p}">take effect</a> &amp; cost <em>€2.4bn</em>.</p>`;
+  const batches = Array.from({ length: count / 100 }, (_, b) =>
+    Array.from({ length: 100 }, (_, i) => {
+      const n = b * 100 + i;
+      return {
+        id: `bench-${n}`,
+        title: `Bench article ${n}: council & unions agree “final” deal`,
+        summary: `Standfirst ${n}.`,
+        contentHtml: Array.from({ length: 6 }, (_, p) => paragraph(n, p)).join("\n"),
+        authors: [{ name: "Ann Writer" }, { name: "Bo Reporter" }],
+        published: new Date(Date.UTC(2020, 0, 1) + n * 3_600_000).toISOString(),
+        section: "World",
+        tags: ["bench", `tag-${n % 7}`],
+      };
+    }),
+  );
+  for (let i = 0; i < batches.length; i += 4) {
+    await Promise.all(
+      batches.slice(i, i + 4).map(async (articles) => {
+        const res = await fetch(`${ORIGIN}/api/batch`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
+          body: JSON.stringify({ articles }),
+        });
+        if (!res.ok) throw new Error(`seeding failed: ${res.status} ${await res.text()}`);
+      }),
     );
   }
-  console.log(lines.join("\n"));
-  await writeFile("bench/results.json", `${JSON.stringify({ date: new Date().toISOString(), machine, render: figures }, null, 2)}\n`);
-} finally {
-  stop(worker);
 }
+
+interface WrkResult {
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+const MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000 };
+function wrk(url: string, connections: number, headers: string[] = [], seconds = SECONDS): WrkResult {
+  const out = execFileSync("wrk", ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency", ...headers.flatMap((h) => ["-H", h]), url], {
+    encoding: "utf8",
+  });
+  const latency = (p: string) => {
+    const m = new RegExp(`\\s${p}%\\s+([\\d.]+)(us|ms|s)`).exec(out);
+    return m ? Number(m[1]) * (MS[m[2] ?? "ms"] ?? 1) : Number.NaN;
+  };
+  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out);
+  if (non2xx) throw new Error(`${url}: ${non2xx[1]} error responses`);
+  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]), p50: latency("50"), p99: latency("99") };
+}
+
+type Row = { scenario: string; c: number; feedwire: WrkResult; reference: WrkResult };
+
+function compare(scenario: string, path: string, headers: string[] = []): Row[] {
+  return CONCURRENCY.map((c) => {
+    wrk(`${ORIGIN}${path}`, c, headers, 1); // warm-up
+    const feedwireRun = wrk(`${ORIGIN}${path}`, c, headers);
+    const referenceRun = wrk(`http://127.0.0.1:${PORTS.reference}${path}`, c, headers);
+    return { scenario, c, feedwire: feedwireRun, reference: referenceRun };
+  });
+}
+
+async function renderFigures(): Promise<Record<string, number>> {
+  const worker = await startWorker(["-c", "bench/render.toml"], PORTS.render);
+  try {
+    return await (await fetch(`http://127.0.0.1:${PORTS.render}/`)).json();
+  } finally {
+    await stop(worker);
+  }
+}
+
+function kvCosts(): Record<string, Record<string, number>> {
+  const out = execFileSync("vitest", ["run", "--config", "bench/vitest.config.ts"], {
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+  const line = out.split("\n").find((l) => l.startsWith("KVCOST "));
+  if (!line) throw new Error(`no KVCOST line in:\n${out}`);
+  return JSON.parse(line.slice("KVCOST ".length));
+}
+
+async function bundle() {
+  await rm(`${STATE}/dist`, { recursive: true, force: true });
+  execFileSync("wrangler", ["deploy", "--dry-run", "--outdir", `${STATE}/dist`], { stdio: "ignore" });
+  const code = await readFile(`${STATE}/dist/index.js`);
+  return { rawKiB: code.length / 1024, gzipKiB: gzipSync(code, { level: 9 }).length / 1024 };
+}
+
+const fixed = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : "n/a");
+
+await rm(STATE, { recursive: true, force: true });
+const results: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  machine: `${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}`,
+  seconds: SECONDS,
+};
+let server = await feedwire("on");
+const reference = await startWorker(["-c", "bench/reference.toml", "--var", `ORIGIN:${ORIGIN}`], PORTS.reference);
+const rows: Row[] = [];
+try {
+  await seed(10_000);
+  const etag = (await fetch(`${ORIGIN}/feed.xml`)).headers.get("ETag") ?? "";
+  rows.push(...compare("hot 200", "/feed.xml"));
+  rows.push(...compare("304", "/feed.xml", [`If-None-Match: ${etag}`]));
+  await stop(server);
+  server = await feedwire("off");
+  rows.push(...compare("miss (cache off)", "/feed.xml"));
+} finally {
+  await stop(server);
+  await stop(reference);
+}
+results.http = rows;
+results.render = await renderFigures();
+results.kv = kvCosts();
+results.bundle = await bundle();
+await writeFile("bench/results.json", `${JSON.stringify(results, null, 2)}\n`);
+
+const lines = [`feedwire benchmark, ${results.date}, ${results.machine}, wrk -t1 ${SECONDS}s per run, 10,000 articles, 50 per feed`, ""];
+lines.push("scenario           c   feedwire req/s  reference req/s  ratio  p50 ms (fw/ref)  p99 ms (fw/ref)");
+for (const r of rows) {
+  lines.push(
+    `${r.scenario.padEnd(17)} ${String(r.c).padStart(3)}  ${fixed(r.feedwire.rps, 0).padStart(14)}  ${fixed(r.reference.rps, 0).padStart(15)}  ${fixed(r.feedwire.rps / r.reference.rps).padStart(5)}  ${`${fixed(r.feedwire.p50)}/${fixed(r.reference.p50)}`.padStart(15)}  ${`${fixed(r.feedwire.p99)}/${fixed(r.reference.p99)}`.padStart(15)}`,
+  );
+}
+const render = results.render as Record<string, number>;
+lines.push("", "render CPU in workerd, median ms   50 items   500 items   (feed package: 50 / 500)");
+for (const f of ["rss", "atom", "json"]) {
+  lines.push(
+    `  ${f.padEnd(33)} ${fixed(render[`${f} 50`] ?? Number.NaN, 3).padStart(8)}  ${fixed(render[`${f} 500`] ?? Number.NaN, 3).padStart(10)}   (${fixed(render[`feed package ${f} 50`] ?? Number.NaN, 3)} / ${fixed(render[`feed package ${f} 500`] ?? Number.NaN, 3)})`,
+  );
+}
+lines.push("", "KV operations per /feed.xml request (reads; no list, no write)");
+for (const [size, c] of Object.entries(results.kv as Record<string, Record<string, number>>)) {
+  lines.push(`  ${Number(size).toLocaleString("en").padStart(7)} articles: miss ${c.miss}, hot ${c.hot}, 304 ${c.notModified}`);
+}
+const b = results.bundle as { rawKiB: number; gzipKiB: number };
+lines.push("", `bundle: ${fixed(b.rawKiB, 1)} KiB raw, ${fixed(b.gzipKiB, 1)} KiB gzipped`);
+console.log(lines.join("\n"));

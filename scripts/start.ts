@@ -1,19 +1,40 @@
-/** `npm start`: seeds local KV from content/, then serves on http://localhost:$PORT (default 8787). */
+/**
+ * `npm start`: serves content/ on http://localhost:$PORT (default 8787). Local state
+ * is wiped so KV and the Publisher mirror content/ exactly, then content/ is pushed
+ * through the publisher API, the same way in as any publisher's.
+ */
 import { spawn } from "node:child_process";
-import { ContentError } from "../src/content";
-import { seed } from "./seed";
+import { rm } from "node:fs/promises";
+import { loadContent } from "../src/content";
+import { ensureDevVarsToken, formatPush, progress, readContentFiles, run } from "./cli";
+import { push } from "./sync";
 
 const port = process.env.PORT ?? "8787";
 const siteUrl = `http://localhost:${port}`;
+const url = `http://127.0.0.1:${port}`;
 
-try {
-  const count = await seed({ remote: false, siteUrl });
-  console.log(`seeded ${count} articles from content/ into local KV`);
-} catch (e) {
-  if (!(e instanceof ContentError)) throw e;
-  console.error(`content/ has problems; nothing was loaded:\n${e.message}`);
-  process.exit(1);
+async function waitUntilUp(): Promise<void> {
+  for (const started = Date.now(); Date.now() - started < 60_000; await new Promise((r) => setTimeout(r, 250))) {
+    if (
+      await fetch(`${url}/api/openapi.json`).then(
+        (res) => res.ok,
+        () => false,
+      )
+    )
+      return;
+  }
+  throw new Error(`wrangler dev did not answer on ${url} within 60 s`);
 }
 
-const dev = spawn("wrangler", ["dev", "--port", port, "--ip", "127.0.0.1", "--var", `SITE_URL:${siteUrl}`], { stdio: "inherit" });
-dev.on("exit", (code) => process.exit(code ?? 0));
+run(async () => {
+  const files = await readContentFiles();
+  loadContent(files, siteUrl);
+  const token = await ensureDevVarsToken();
+  await rm(".wrangler/state", { recursive: true, force: true });
+  const dev = spawn("wrangler", ["dev", "--port", port, "--ip", "127.0.0.1", "--var", `SITE_URL:${siteUrl}`], { stdio: "inherit" });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => dev.kill(signal));
+  dev.on("exit", (code) => process.exit(code ?? 1));
+  await waitUntilUp();
+  const report = await push({ fetch, url, token }, files, siteUrl, { onProgress: progress });
+  console.log(formatPush(report));
+});

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { ContentError, type ContentFile, loadContent, parseArticleFile } from "../src/content";
+import { ContentError, type ContentFile, idFromPath, loadContent, parseArticleFile, parseContentFile } from "../src/content";
 import { SETTINGS } from "./helpers";
 
-/** content/ as the seed loader reads it: every Markdown file with its path. */
+/** content/ as the CLIs read it: every Markdown and HTML file with its path. */
 const FILES: ContentFile[] = Object.entries(
-  import.meta.glob<string>("../content/**/*.md", { query: "?raw", import: "default", eager: true }),
+  import.meta.glob<string>("../content/**/*.{md,html}", { query: "?raw", import: "default", eager: true }),
 ).map(([path, text]) => ({ path: path.replace(/^\.\.\//, ""), text }));
 
 const GOOD = `---
@@ -126,5 +126,56 @@ describe("a content file", () => {
     );
     expect(a.published).toBe("2026-01-02T03:04:05+06:00");
     expect(a.contentHtml).toBe("<p>Body with <em>emphasis</em>.</p>");
+  });
+
+  it("renders fenced code without a language class, which the server's sanitiser would drop", () => {
+    const a = parseArticleFile(
+      { path: "content/code.md", text: GOOD.replace("Body with *emphasis*.", "```xml\n<a>&</a>\n```") },
+      SETTINGS.siteUrl,
+    );
+    expect(a.contentHtml).toBe("<pre><code>&lt;a&gt;&amp;&lt;/a&gt;\n</code></pre>");
+  });
+});
+
+describe("an .html content file", () => {
+  const HTML = GOOD.replace("Body with *emphasis*.\n", "\n  <p>Body with *stars* &amp; <b>bold</b></p>\n<!-- kept -->\n\n");
+
+  it("takes the body after the front matter verbatim (trimmed) as contentHtml, with no Markdown", () => {
+    const a = parseArticleFile({ path: "content/pulled/good-one.html", text: HTML }, SETTINGS.siteUrl);
+    expect(a.id).toBe("good-one");
+    expect(a.contentHtml).toBe("<p>Body with *stars* &amp; <b>bold</b></p>\n<!-- kept -->");
+    expect(a.summary).toBe("Fine.");
+  });
+
+  it("has no contentHtml when the body is empty", () => {
+    const a = parseArticleFile({ path: "content/s.html", text: GOOD.replace("Body with *emphasis*.\n", "\n") }, SETTINGS.siteUrl);
+    expect(a.contentHtml).toBeUndefined();
+  });
+
+  it("is named like a Markdown file: the id is the name without .md or .html", () => {
+    expect(idFromPath("content/samples/a-b.md")).toBe("a-b");
+    expect(idFromPath("content/pulled/a-b.html")).toBe("a-b");
+    expect(() =>
+      loadContent(
+        [
+          { path: "content/a/good.md", text: GOOD },
+          { path: "content/b/good.html", text: HTML },
+        ],
+        SETTINGS.siteUrl,
+      ),
+    ).toThrow("content/b/good.html: id: good is already used by content/a/good.md");
+  });
+});
+
+describe("updated in a content file", () => {
+  it("is known to be given or not: without it updated is published, and the file leaves updated to the server", () => {
+    const implicit = parseContentFile({ path: "content/a.html", text: GOOD }, SETTINGS.siteUrl);
+    expect(implicit.explicitUpdated).toBe(false);
+    expect(implicit.article.updated).toBe(implicit.article.published);
+    const explicit = parseContentFile(
+      { path: "content/a.md", text: GOOD.replace("published:", 'updated: "2026-02-01T00:00:00Z"\npublished:') },
+      SETTINGS.siteUrl,
+    );
+    expect(explicit).toMatchObject({ path: "content/a.md", explicitUpdated: true, article: { updated: "2026-02-01T00:00:00Z" } });
   });
 });

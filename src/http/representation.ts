@@ -27,7 +27,10 @@ const RETRY_AFTER_S = 30;
 
 function keptFor(env: Env): Map<string, Rendered> {
   let kept = rendered.get(env.ARTICLES);
-  if (!kept) rendered.set(env.ARTICLES, (kept = new Map()));
+  if (!kept) {
+    kept = new Map();
+    rendered.set(env.ARTICLES, kept);
+  }
   return kept;
 }
 

@@ -1,0 +1,29 @@
+/**
+ * `npm run push -- [--url URL] [--token TOKEN] [--dry-run]`: sends the files in
+ * content/ that differ from the server's articles. The token is --token, else
+ * $PUBLISH_TOKEN, else the PUBLISH_TOKEN line of .dev.vars.
+ */
+import { parseArgs } from "node:util";
+import { loadContent } from "../src/content";
+import { devVarsToken, formatPush, progress, readContentFiles, run } from "./cli";
+import { push, serverSiteUrl } from "./sync";
+
+const { values } = parseArgs({
+  options: {
+    url: { type: "string", default: "http://localhost:8787" },
+    token: { type: "string" },
+    "dry-run": { type: "boolean", default: false },
+  },
+});
+
+run(async () => {
+  const files = await readContentFiles();
+  // Valid or not does not depend on the site URL, so content/ is checked before the server is asked for it.
+  loadContent(files, values.url);
+  const remote = { fetch, url: values.url, token: values.token ?? process.env.PUBLISH_TOKEN ?? (await devVarsToken()) };
+  const dryRun = values["dry-run"];
+  if (!remote.token && !dryRun) throw new Error("no publishing token: pass --token, set PUBLISH_TOKEN, or add it to .dev.vars");
+  const report = await push(remote, files, await serverSiteUrl(remote), { dryRun, onProgress: progress });
+  console.log(formatPush(report));
+  if (report.failed.length) process.exitCode = 1;
+});

@@ -1,0 +1,248 @@
+/**
+ * Syncs content files with a feedwire server through its publisher API: push sends
+ * the files that differ from the server, pull turns the server's articles into files.
+ * No file system and no I/O beyond the fetch it is given, so it runs in Node (the
+ * CLIs) and in workerd (the tests) alike.
+ */
+import { Document, type YAMLSeq } from "yaml";
+import { type Article, ArticleSchema, AuthorSchema, canonicalJson, ImageSchema } from "../src/article";
+import { type ContentArticle, type ContentFile, loadContentFiles } from "../src/content";
+import type { FieldError } from "../src/problem";
+
+export type Fetch = (input: string, init?: RequestInit) => Response | Promise<Response>;
+
+/** A feedwire server: its base URL, how to reach it and the publishing token (needed for writes only). */
+export interface Remote {
+  fetch: Fetch;
+  url: string;
+  token?: string;
+}
+
+/** The server's limits for one POST /api/batch (src/routes/api.ts), less room for the envelope. */
+const BATCH_MAX = 100;
+const BATCH_MAX_BYTES = 10 * 1024 * 1024 - 1024;
+
+/** A request the server answered with an error (not a problem with one article). */
+export class SyncError extends Error {
+  override name = "SyncError";
+}
+
+interface Problem {
+  status: number;
+  title: string;
+  detail: string;
+  errors?: FieldError[];
+}
+
+const call = (remote: Remote, path: string, init?: RequestInit) => remote.fetch(new URL(path, remote.url).href, init);
+
+async function problemOf(res: Response): Promise<Problem> {
+  const text = await res.text();
+  try {
+    return JSON.parse(text) as Problem;
+  } catch {
+    return { status: res.status, title: res.statusText, detail: text.slice(0, 200) };
+  }
+}
+
+async function failure(res: Response, what: string): Promise<SyncError> {
+  const p = await problemOf(res);
+  return new SyncError(`${what}: ${res.status} ${p.title}: ${p.detail}`);
+}
+
+/** Every article on the server, following nextCursor page by page. */
+export async function serverArticles(remote: Remote): Promise<Article[]> {
+  const articles: Article[] = [];
+  let cursor: string | null = null;
+  do {
+    const query = new URLSearchParams({ limit: "100", ...(cursor ? { cursor } : {}) });
+    const res = await call(remote, `/api/articles?${query}`);
+    if (!res.ok) throw await failure(res, "could not list the server's articles");
+    const page = (await res.json()) as { items: { article: Article }[]; nextCursor: string | null };
+    articles.push(...page.items.map((item) => item.article));
+    cursor = page.nextCursor;
+  } while (cursor);
+  return articles;
+}
+
+/** The server's SITE_URL (from its OpenAPI `servers`): root-relative image paths in files resolve against it. */
+export async function serverSiteUrl(remote: Remote): Promise<string> {
+  const res = await call(remote, "/api/openapi.json");
+  if (!res.ok) throw await failure(res, "could not read the server's API description");
+  const api = ((await res.json()) as { servers?: { url?: string }[] }).servers?.[0]?.url;
+  if (!api?.endsWith("/api")) throw new SyncError("the server's API description does not give its site URL");
+  return api.slice(0, -"/api".length);
+}
+
+/** The article as its file states it: without `updated` when the file leaves it to the server. */
+const asStated = (local: ContentArticle, article: Article) => (local.explicitUpdated ? article : { ...article, updated: undefined });
+
+/** Whether a file and a server article are the same article (`updated` counts only when the file gives it). */
+export const isSame = (local: ContentArticle, server: Article): boolean =>
+  canonicalJson(asStated(local, local.article)) === canonicalJson(asStated(local, server));
+
+export interface PushReport {
+  dryRun: boolean;
+  /** Ids; in a dry run, what would be created or updated. */
+  created: string[];
+  updated: string[];
+  unchanged: string[];
+  failed: { id: string; path: string; errors: FieldError[] }[];
+  warnings: (FieldError & { id: string })[];
+  /** Ids the server has and content/ does not (push never deletes). */
+  serverOnly: string[];
+}
+
+export interface PushOptions {
+  dryRun?: boolean;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Validates `files` (a ContentError before anything is sent), then sends the ones
+ * that differ from the server, in batches within the server's limits. A batch the
+ * server refuses stores nothing; each of its articles is reported as failed.
+ */
+export async function push(remote: Remote, files: ContentFile[], siteUrl: string, options: PushOptions = {}): Promise<PushReport> {
+  const local = loadContentFiles(files, siteUrl);
+  const server = new Map((await serverArticles(remote)).map((a) => [a.id, a]));
+  const localIds = new Set(local.map((l) => l.article.id));
+  const report: PushReport = {
+    dryRun: options.dryRun ?? false,
+    created: [],
+    updated: [],
+    unchanged: [],
+    failed: [],
+    warnings: [],
+    serverOnly: [...server.keys()].filter((id) => !localIds.has(id)),
+  };
+  const changed = local.filter((l) => {
+    const current = server.get(l.article.id);
+    const same = current !== undefined && isSame(l, current);
+    if (same) report.unchanged.push(l.article.id);
+    return !same;
+  });
+  if (report.dryRun) {
+    for (const l of changed) (server.has(l.article.id) ? report.updated : report.created).push(l.article.id);
+    return report;
+  }
+  let done = 0;
+  for (const batch of batches(changed)) {
+    await sendBatch(remote, batch, report);
+    done += batch.length;
+    options.onProgress?.(done, changed.length);
+  }
+  return report;
+}
+
+function* batches(items: ContentArticle[]): Generator<ContentArticle[]> {
+  const encoder = new TextEncoder();
+  let batch: ContentArticle[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = encoder.encode(JSON.stringify(asStated(item, item.article))).length + 1;
+    if (batch.length === BATCH_MAX || (batch.length > 0 && bytes + size > BATCH_MAX_BYTES)) {
+      yield batch;
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(item);
+    bytes += size;
+  }
+  if (batch.length) yield batch;
+}
+
+async function sendBatch(remote: Remote, batch: ContentArticle[], report: PushReport): Promise<void> {
+  const res = await call(remote, "/api/batch", {
+    method: "POST",
+    headers: { Authorization: `Bearer ${remote.token ?? ""}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ articles: batch.map((l) => asStated(l, l.article)) }),
+  });
+  if (res.ok) {
+    const { results } = (await res.json()) as {
+      results: { id: string; status: "created" | "updated" | "unchanged"; warnings: FieldError[] }[];
+    };
+    for (const r of results) {
+      report[r.status].push(r.id);
+      report.warnings.push(...r.warnings.map((w) => ({ id: r.id, ...w })));
+    }
+    return;
+  }
+  const problem = await problemOf(res);
+  const whole = problem.errors?.length
+    ? "not stored: the server refused another article in the same batch"
+    : `${res.status} ${problem.title}: ${problem.detail}`;
+  batch.forEach((l, index) => {
+    const own = problem.errors?.filter((e) => e.index === index) ?? [];
+    report.failed.push({ id: l.article.id, path: l.path, errors: own.length ? own : [{ field: "(request)", reason: whole }] });
+  });
+}
+
+export interface PullReport {
+  /** Paths of new files, of files rewritten in place, and of Markdown files replaced by HTML ones. */
+  created: string[];
+  updated: string[];
+  replaced: { from: string; to: string }[];
+  unchanged: string[];
+  /** Files whose ids the server does not have (pull never deletes them). */
+  localOnly: string[];
+}
+
+export interface PullResult {
+  writes: ContentFile[];
+  deletes: string[];
+  report: PullReport;
+}
+
+/**
+ * What to write so that `files` hold the server's articles. A file that is the same
+ * as the server's article is left as it is; any other becomes `<id>.html` where its
+ * file was (a Markdown file is replaced), or in `dir` for an id with no file yet.
+ */
+export async function pull(remote: Remote, files: ContentFile[], siteUrl: string, dir: string): Promise<PullResult> {
+  const local = new Map(loadContentFiles(files, siteUrl).map((l) => [l.article.id, l]));
+  const server = await serverArticles(remote);
+  const result: PullResult = { writes: [], deletes: [], report: { created: [], updated: [], replaced: [], unchanged: [], localOnly: [] } };
+  const { report } = result;
+  for (const article of server) {
+    const mine = local.get(article.id);
+    if (mine && isSame(mine, article)) {
+      report.unchanged.push(mine.path);
+      continue;
+    }
+    const path = mine ? mine.path.replace(/\.md$/, ".html") : `${dir.replace(/\/+$/, "")}/${article.id}.html`;
+    result.writes.push({ path, text: articleFile(article, siteUrl) });
+    if (!mine) report.created.push(path);
+    else if (mine.path === path) report.updated.push(path);
+    else {
+      result.deletes.push(mine.path);
+      report.replaced.push({ from: mine.path, to: path });
+    }
+  }
+  const onServer = new Set(server.map((a) => a.id));
+  report.localOnly = [...local.values()].filter((l) => !onServer.has(l.article.id)).map((l) => l.path);
+  return result;
+}
+
+/** `value`'s defined fields in the order `shape` declares them. */
+const inOrder = <T extends object>(value: T, shape: object): T =>
+  Object.fromEntries(Object.keys(shape).flatMap((k) => (value[k as keyof T] === undefined ? [] : [[k, value[k as keyof T]]]))) as T;
+
+/**
+ * An article as an `.html` content file: front matter with every field but id and
+ * contentHtml (in the model's order, `updated` included, strings double-quoted so
+ * dates stay strings), then contentHtml verbatim. An image on the site's own origin
+ * is written root-relative, so the file does not tie itself to one SITE_URL.
+ */
+export function articleFile(article: Article, siteUrl: string): string {
+  const { id: _, contentHtml, ...fields } = article;
+  const origin = new URL(siteUrl).origin;
+  const image = fields.image && inOrder(fields.image, ImageSchema.shape);
+  if (image?.url.startsWith(`${origin}/`)) image.url = image.url.slice(origin.length);
+  const doc = new Document(
+    inOrder({ ...fields, authors: fields.authors.map((a) => inOrder(a, AuthorSchema.shape)), image }, ArticleSchema.in.shape),
+  );
+  (doc.get("tags", true) as YAMLSeq).flow = true;
+  const frontMatter = doc.toString({ defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN", doubleQuotedAsJSON: true, lineWidth: 0 });
+  return `---\n${frontMatter}---\n${contentHtml ?? ""}\n`;
+}

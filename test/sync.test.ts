@@ -1,0 +1,230 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { type PullResult, pull, push, type Remote, serverArticles } from "../scripts/sync";
+import type { Article } from "../src/article";
+import { type ContentFile, loadContent, parseArticleFile } from "../src/content";
+import app from "../src/index";
+import { request, SETTINGS } from "./helpers";
+
+/** content/ as the CLIs read it. */
+const FILES: ContentFile[] = Object.entries(
+  import.meta.glob<string>("../content/**/*.{md,html}", { query: "?raw", import: "default", eager: true }),
+)
+  .map(([path, text]) => ({ path: path.replace(/^\.\.\//, ""), text }))
+  .sort((a, b) => (a.path < b.path ? -1 : 1));
+const IDS = loadContent(FILES, SETTINGS.siteUrl).map((a) => a.id);
+
+/** The worker as a remote, with every article sent in a POST /api/batch recorded, one list per request. */
+function server(token = "test-token") {
+  const batches: string[][] = [];
+  const remote: Remote = {
+    url: "http://feedwire.test",
+    token,
+    fetch: async (input, init) => {
+      if (new URL(input).pathname === "/api/batch") {
+        batches.push(JSON.parse(String(init?.body)).articles.map((a: Article) => a.id));
+      }
+      return app.request(input, init, env);
+    },
+  };
+  return { remote, batches };
+}
+
+const pushAll = (remote: Remote, files = FILES, options = {}) => push(remote, files, SETTINGS.siteUrl, options);
+const pullAll = (remote: Remote, files = FILES) => pull(remote, files, SETTINGS.siteUrl, "content/pulled");
+
+/** `files` after a pull's writes and deletes. */
+const applied = (files: ContentFile[], { writes, deletes }: PullResult): ContentFile[] => [
+  ...files.filter((f) => !deletes.includes(f.path) && !writes.some((w) => w.path === f.path)),
+  ...writes,
+];
+
+const edit = (path: string, change: (text: string) => string) => FILES.map((f) => (f.path === path ? { ...f, text: change(f.text) } : f));
+
+const put = (id: string, article: Record<string, unknown>) =>
+  request(`/api/articles/${id}`, {
+    method: "PUT",
+    headers: { Authorization: "Bearer test-token", "Content-Type": "application/json" },
+    body: JSON.stringify(article),
+  });
+
+describe("push", () => {
+  it("creates every article of content/, and the feeds show them", async () => {
+    const { remote, batches } = server();
+    const progress: [number, number][] = [];
+    const report = await pushAll(remote, FILES, { onProgress: (done: number, total: number) => progress.push([done, total]) });
+    expect(report.created.sort()).toEqual([...IDS].sort());
+    expect(report).toMatchObject({ updated: [], unchanged: [], failed: [], serverOnly: [] });
+    expect(batches).toHaveLength(1);
+    expect(progress).toEqual([[IDS.length, IDS.length]]);
+    const feed = await (await request("/feed.json")).json<{ items: { id: string }[] }>();
+    expect(feed.items.map((i) => i.id).sort()).toEqual(IDS.map((id) => `tag:${SETTINGS.idAuthority}:${id}`).sort());
+    expect((await serverArticles(remote)).sort((a, b) => (a.id < b.id ? -1 : 1))).toEqual(
+      loadContent(FILES, SETTINGS.siteUrl).sort((a, b) => (a.id < b.id ? -1 : 1)),
+    );
+  });
+
+  it("sends nothing the second time", async () => {
+    const { remote, batches } = server();
+    await pushAll(remote);
+    const again = await pushAll(remote);
+    expect(batches).toHaveLength(1);
+    expect(again).toMatchObject({ created: [], updated: [], failed: [] });
+    expect(again.unchanged).toHaveLength(IDS.length);
+  });
+
+  it("sends only the file that changed; the server dates the edit when the file has no updated", async () => {
+    const { remote, batches } = server();
+    await pushAll(remote);
+    const path = "content/samples/chess-olympiad-upset.md";
+    expect(FILES.find((f) => f.path === path)?.text).not.toMatch(/^updated:/m);
+    const files = edit(path, (t) => t.replace(/^title: .*$/m, 'title: "Underdogs hold top seeds on opening day"'));
+    const report = await pushAll(remote, files);
+    expect(batches).toHaveLength(2);
+    expect(batches[1]).toEqual(["chess-olympiad-upset"]);
+    expect(report.updated).toEqual(["chess-olympiad-upset"]);
+    const stored = (await serverArticles(remote)).find((a) => a.id === "chess-olympiad-upset");
+    expect(stored?.title).toBe("Underdogs hold top seeds on opening day");
+    expect(stored?.updated).not.toBe(stored?.published);
+    // The file still leaves updated to the server, so the server's new date is not a difference.
+    await pushAll(remote, files);
+    expect(batches).toHaveLength(2);
+  });
+
+  it("sends at most 100 articles a request", async () => {
+    const { remote, batches } = server();
+    const files = Array.from({ length: 150 }, (_, n) => ({
+      path: `content/many/item-${n}.html`,
+      text: `---\ntitle: "Item ${n}"\nauthors: [{ name: "Ann" }]\npublished: "2026-01-01T00:00:00Z"\n---\n<p>${n}</p>`,
+    }));
+    const progress: [number, number][] = [];
+    const report = await pushAll(remote, files, { onProgress: (done: number, total: number) => progress.push([done, total]) });
+    expect(batches.map((b) => b.length)).toEqual([100, 50]);
+    expect(progress).toEqual([
+      [100, 150],
+      [150, 150],
+    ]);
+    expect(report.created).toHaveLength(150);
+    expect(await serverArticles(remote)).toHaveLength(150);
+  });
+
+  it("sends nothing in a dry run, and says what it would do", async () => {
+    const { remote, batches } = server();
+    await pushAll(remote, FILES.slice(1));
+    const files = edit(FILES[2]?.path ?? "", (t) => t.replace(/^title: .*$/m, 'title: "Changed"'));
+    const report = await pushAll(remote, files, { dryRun: true });
+    expect(batches).toHaveLength(1);
+    expect(report).toMatchObject({ dryRun: true, created: [IDS[0]], updated: [IDS[2]], failed: [] });
+    expect(report.unchanged).toHaveLength(IDS.length - 2);
+    expect((await serverArticles(remote)).find((a) => a.id === IDS[2])?.title).not.toBe("Changed");
+  });
+
+  it("reports every article of a refused batch as failed, with the server's index and field, and nothing is stored", async () => {
+    const { remote } = server();
+    // Valid locally, but over the server's 1 MiB per-article limit.
+    const big = {
+      path: "content/big-story.html",
+      text: `---\ntitle: "Big"\nauthors: [{ name: "Ann" }]\npublished: "2026-01-01T00:00:00Z"\n---\n<p>${"x".repeat(1_100_000)}</p>`,
+    };
+    const report = await pushAll(remote, [...FILES, big]);
+    expect(report.created).toEqual([]);
+    expect(report.failed).toHaveLength(IDS.length + 1);
+    expect(report.failed.find((f) => f.id === "big-story")).toEqual({
+      id: "big-story",
+      path: "content/big-story.html",
+      errors: [{ index: IDS.length, field: "(article)", reason: expect.stringContaining("1 MiB") }],
+    });
+    expect(report.failed[0]?.errors).toEqual([
+      { field: "(request)", reason: expect.stringContaining("another article in the same batch") },
+    ]);
+    expect(await serverArticles(remote)).toEqual([]);
+  });
+
+  it("reports a refused token for every article", async () => {
+    const { remote } = server("wrong");
+    const report = await pushAll(remote, FILES.slice(0, 2));
+    expect(report.failed.map((f) => f.errors)).toEqual([
+      [{ field: "(request)", reason: expect.stringMatching(/^401 /) }],
+      [{ field: "(request)", reason: expect.stringMatching(/^401 /) }],
+    ]);
+  });
+});
+
+describe("pull", () => {
+  it("after a push gives back exactly the same files", async () => {
+    const { remote } = server();
+    await pushAll(remote);
+    const result = await pullAll(remote);
+    expect(result.writes).toEqual([]);
+    expect(result.deletes).toEqual([]);
+    expect(result.report.unchanged).toHaveLength(IDS.length);
+  });
+
+  it("writes what changed on the server, and a push after it sends nothing", async () => {
+    const { remote, batches } = server();
+    await pushAll(remote);
+    const seed = parseArticleFile(FILES.find((f) => f.path.endsWith("/maduro-considering-asylum.md")) as ContentFile, SETTINGS.siteUrl);
+    await put(seed.id, { ...seed, title: "Edited on the server", updated: undefined });
+    await put("api-only", {
+      title: "Only on the server",
+      summary: "Made through the API.",
+      authors: [{ name: "Ann" }],
+      published: "2026-05-01T08:00:00+02:00",
+    });
+    const result = await pullAll(remote, [
+      ...FILES,
+      { path: "content/gone.html", text: FILES[0]?.text.replace(/^title:/m, "id: gone\ntitle:") ?? "" },
+    ]);
+    expect(result.report).toMatchObject({
+      created: ["content/pulled/api-only.html"],
+      updated: [],
+      replaced: [{ from: "content/articles/maduro-considering-asylum.md", to: "content/articles/maduro-considering-asylum.html" }],
+      localOnly: ["content/gone.html"],
+    });
+    expect(result.deletes).toEqual(["content/articles/maduro-considering-asylum.md"]);
+    const files = applied(FILES, result);
+    expect(files).toHaveLength(FILES.length + 1);
+    await pushAll(remote, files);
+    expect(batches).toHaveLength(1);
+    expect((await pullAll(remote, files)).writes).toEqual([]);
+  });
+
+  it("writes an article made through the API as an .html file that loads back to exactly the server's article", async () => {
+    const { remote } = server();
+    const res = await put("api-story", {
+      title: 'Quotes "inside", a colon: and 田中 🌙',
+      url: "https://example.com/news/api-story",
+      summary: "Line one.\nLine two.",
+      contentHtml: "<p>Body</p>\n---\n<p>after a rule-like line</p>",
+      authors: [{ email: "b@example.com", name: "Bo", url: "https://example.com/bo" }, { name: "Cy" }],
+      published: "2026-05-01T08:00:00+02:00",
+      updated: "2026-05-02T09:30:00+02:00",
+      section: "World",
+      tags: ["a tag", "yes", "2026"],
+      image: {
+        type: "image/svg+xml",
+        height: 675,
+        width: 1200,
+        credit: "Credit",
+        caption: "Caption",
+        url: `${SETTINGS.siteUrl}/media/chip.svg`,
+      },
+      dateline: "Paris",
+      language: "fr",
+    });
+    expect(res.status).toBe(201);
+    const { article } = await res.json<{ article: Article }>();
+    const result = await pullAll(remote, []);
+    expect(result.writes.map((w) => w.path)).toEqual(["content/pulled/api-story.html"]);
+    const file = result.writes[0] as ContentFile;
+    expect(file.text).toMatch(
+      /^---\ntitle: .*\nurl: .*\nsummary: .*\nauthors:\n {2}- name: "Bo"\n {4}url: .*\n {4}email: .*\n {2}- name: "Cy"\npublished: "2026-05-01T08:00:00\+02:00"\nupdated: "2026-05-02T09:30:00\+02:00"\nsection: "World"\ntags: \[ "a tag", "yes", "2026" \]\nimage:\n {2}url: "\/media\/chip.svg"\n/,
+    );
+    expect(file.text.endsWith(`---\n${article.contentHtml}\n`)).toBe(true);
+    expect(parseArticleFile(file, SETTINGS.siteUrl)).toEqual(article);
+    // And a push of that file sends nothing.
+    const { remote: again, batches } = server();
+    expect((await push(again, [file], SETTINGS.siteUrl)).unchanged).toEqual(["api-story"]);
+    expect(batches).toEqual([]);
+  });
+});
