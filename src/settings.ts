@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 const LANGUAGE_TAG = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$/;
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Article } from "./article";
 
 /**
@@ -76,23 +76,45 @@ export async function readArticle(kv: KVNamespace, id: string): Promise<StoredAr
   return retraction.success ? { retracted: retraction.data.retracted } : { article: StoredArticleSchema.parse(raw) };
 }
 
-export async function readFeedIndex(kv: KVNamespace, scope = MAIN_SCOPE): Promise<FeedIndex> {
-  const raw = await kv.get(KEYS.feed(scope), "json");
-  return raw === null ? EMPTY_FEED : FeedIndexSchema.parse(raw);
+/** Feed indexes this isolate read recently, per namespace: a hot poll then reads no KV at all. */
+const recent = new WeakMap<KVNamespace, Map<string, { at: number; index: Promise<FeedIndex> }>>();
+
+/**
+ * A feed's index. With `reuseMs`, an index this isolate read that recently is reused
+ * (KV itself caches reads at the edge for 60 s; this adds at most `reuseMs`).
+ */
+export function readFeedIndex(kv: KVNamespace, scope = MAIN_SCOPE, reuseMs = 0): Promise<FeedIndex> {
+  let known = recent.get(kv);
+  if (!known) {
+    known = new Map();
+    recent.set(kv, known);
+  }
+  const hit = known.get(scope);
+  if (hit && Date.now() - hit.at < reuseMs) return hit.index;
+  const index = kv.get(KEYS.feed(scope), "json").then((raw) => (raw === null ? EMPTY_FEED : FeedIndexSchema.parse(raw)));
+  known.set(scope, { at: Date.now(), index });
+  index.catch(() => known.delete(scope));
+  return index;
 }
 
-/** The articles of a feed index, in its order: one bulk read per 100. */
+/** After a publish through this isolate: its next request reads the feed indexes afresh. */
+export const forgetFeedIndexes = (kv: KVNamespace) => recent.delete(kv);
+
+/**
+ * The articles of a feed index, in its order: one bulk read per 100. Throws when one
+ * is not readable here yet (KV replicates keys independently): a feed missing an item
+ * must never be served, or cached, under the index's version.
+ */
 export async function readFeedArticles(kv: KVNamespace, index: FeedIndex): Promise<Article[]> {
   const keys = index.ids.map(KEYS.article);
   const chunks: string[][] = [];
   for (let i = 0; i < keys.length; i += BULK_GET_MAX) chunks.push(keys.slice(i, i + BULK_GET_MAX));
   const maps = await Promise.all(chunks.map((chunk) => kv.get(chunk, "json")));
-  // An id whose article is not visible here yet, or retracted since (KV replicates
-  // keys independently), is left out until the index catches up.
   return chunks.flatMap((chunk, i) =>
-    chunk.flatMap((key) => {
+    chunk.map((key) => {
       const raw = maps[i]?.get(key);
-      return raw == null || RetractionSchema.safeParse(raw).success ? [] : [StoredArticleSchema.parse(raw)];
+      if (raw == null || RetractionSchema.safeParse(raw).success) throw new Error(`${key} is listed in the feed but not readable here yet`);
+      return StoredArticleSchema.parse(raw);
     }),
   );
 }

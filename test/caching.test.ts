@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { forgetFeedIndexes, readFeedIndex, writeFeedIndex } from "../src/store";
 import { countingKv, makeArticle, publish, request, SETTINGS, seedArticle } from "./helpers";
 
 const FEEDS = ["/feed.xml", "/atom.xml", "/feed.json"];
@@ -138,14 +139,14 @@ describe("response headers", () => {
 });
 
 describe("the cost of a poll", () => {
-  it("a hot request reads one small KV key and renders nothing", async () => {
+  it("a hot request reads at most one small KV key and renders nothing", async () => {
     await publish([seedArticle(), makeArticle()]);
     const { kv, counts } = countingKv(env.ARTICLES);
     await (await get("/feed.xml", {}, { ARTICLES: kv })).text(); // fills this isolate's copy
     const afterFirst = { ...counts };
     const again = await get("/feed.xml", {}, { ARTICLES: kv });
     expect(again.status).toBe(200);
-    expect(counts.reads - afterFirst.reads).toBe(1);
+    expect(counts.reads - afterFirst.reads).toBeLessThanOrEqual(1);
   });
 
   it("a publish changes the version in KV, so every location serves the new feed", async () => {
@@ -153,6 +154,21 @@ describe("the cost of a poll", () => {
     await validators("/feed.json");
     await publish([makeArticle({ id: "breaking", title: "Breaking news" })]);
     expect((await validators("/feed.json")).body).toContain("Breaking news");
+  });
+});
+
+describe("when KV is behind", () => {
+  it("never serves a feed missing an item its index lists: the last good copy, or 503", async () => {
+    await publish([seedArticle()]);
+    const good = await (await get("/feed.json")).text();
+    const index = await readFeedIndex(env.ARTICLES);
+    await writeFeedIndex(env.ARTICLES, { ...index, version: "ahead", ids: ["not-yet-replicated", ...index.ids] });
+    forgetFeedIndexes(env.ARTICLES);
+    const res = await get("/feed.json");
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(good);
+    const fresh = countingKv(env.ARTICLES).kv; // another binding object: an isolate with no copy kept
+    expect((await get("/atom.xml", {}, { ARTICLES: fresh })).status).toBe(503);
   });
 });
 

@@ -4,6 +4,7 @@ import { type Article, type ArticleInput, ArticleSchema } from "../src/article";
 import { parseArticleFile } from "../src/content";
 import app from "../src/index";
 import { settingsFrom } from "../src/settings";
+import { forgetFeedIndexes } from "../src/store";
 
 export const SETTINGS = settingsFrom(env);
 
@@ -69,6 +70,7 @@ export async function publish(articles: Article[]): Promise<void> {
   for (let i = 0; i < articles.length; i += 500) {
     await publisher().put(articles.slice(i, i + 500).map((article) => ({ article, explicitUpdated: true })));
   }
+  forgetFeedIndexes(env.ARTICLES); // as the API does after a write
 }
 
 /** Sends a request through the worker (optionally with other bindings) and waits for its after-response work. */

@@ -1,34 +1,29 @@
 import type { Author } from "../article";
 import type { Feed, FeedItem } from "../feed/model";
 
-/** JSON Feed authors have no e-mail field; the spec allows a `mailto:` url instead. */
-const author = (a: Author) => ({ name: a.name, url: a.url ?? (a.email ? `mailto:${a.email}` : undefined) });
+// Written member by member with JSON.stringify for every value (so escaping stays the
+// platform's): measured in workerd, faster than building objects and stringifying them.
+const s = JSON.stringify;
 
-function item(i: FeedItem) {
-  return {
-    id: i.id,
-    url: i.link,
-    title: i.title,
-    content_html: i.contentHtml,
-    summary: i.summary,
-    image: i.image?.url,
-    date_published: i.published,
-    date_modified: i.updated,
-    authors: i.authors.map(author),
-    tags: i.categories.length ? [...new Set(i.categories.map((c) => c.term))] : undefined,
-    language: i.language,
-  };
+/** JSON Feed authors have no e-mail field; the spec allows a `mailto:` url instead. */
+function author(a: Author): string {
+  const url = a.url ?? (a.email ? `mailto:${a.email}` : undefined);
+  return url ? `{"name":${s(a.name)},"url":${s(url)}}` : `{"name":${s(a.name)}}`;
 }
 
-/** JSON Feed 1.1 (https://jsonfeed.org/version/1.1); undefined members are left out by JSON.stringify. */
+function item(i: FeedItem): string {
+  let out = `{"id":${s(i.id)},"url":${s(i.link)},"title":${s(i.title)},"content_html":${s(i.contentHtml)}`;
+  if (i.summary) out += `,"summary":${s(i.summary)}`;
+  if (i.image) out += `,"image":${s(i.image.url)}`;
+  out += `,"date_published":${s(i.published)},"date_modified":${s(i.updated)},"authors":[${i.authors.map(author).join(",")}]`;
+  if (i.categories.length) out += `,"tags":${s([...new Set(i.categories.map((c) => c.term))])}`;
+  if (i.language) out += `,"language":${s(i.language)}`;
+  return `${out}}`;
+}
+
+/** JSON Feed 1.1 (https://jsonfeed.org/version/1.1). */
 export function renderJson(feed: Feed): string {
-  return JSON.stringify({
-    version: "https://jsonfeed.org/version/1.1",
-    title: feed.title,
-    home_page_url: feed.links.home,
-    feed_url: feed.links.json,
-    description: feed.description,
-    language: feed.language,
-    items: feed.items.map(item),
-  });
+  return `{"version":"https://jsonfeed.org/version/1.1","title":${s(feed.title)},"home_page_url":${s(feed.links.home)},"feed_url":${s(
+    feed.links.json,
+  )},"description":${s(feed.description)},"language":${s(feed.language)},"items":[${feed.items.map(item).join(",")}]}`;
 }

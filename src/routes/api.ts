@@ -8,6 +8,7 @@ import { openApiDocument } from "../openapi";
 import { type FieldError, methodNotAllowed, problem, problemResponse } from "../problem";
 import type { Submission } from "../publisher";
 import { settingsFrom } from "../settings";
+import { forgetFeedIndexes } from "../store";
 
 type Env_ = { Bindings: Env };
 
@@ -107,6 +108,7 @@ api.put("/articles/:id", requireToken, limit(ARTICLE_MAX_BYTES), async (c) => {
     ifNoneMatch: parseTagList(c.req.header("If-None-Match")),
   };
   const [outcome] = await publisher(c.env).put([submission]);
+  forgetFeedIndexes(c.env.ARTICLES);
   if (!outcome || outcome.status === "precondition-failed") {
     return problem(
       412,
@@ -119,6 +121,7 @@ api.put("/articles/:id", requireToken, limit(ARTICLE_MAX_BYTES), async (c) => {
 api.delete("/articles/:id", requireToken, async (c) => {
   const id = checkId(c.req.param("id"));
   const outcome = await publisher(c.env).remove(id, parseTagList(c.req.header("If-Match")));
+  forgetFeedIndexes(c.env.ARTICLES);
   if (outcome === "not-found") problem(404, `There is no article ${id}.`);
   if (outcome === "precondition-failed") problem(412, `Article ${id} has changed since you read it (If-Match).`);
   return c.body(null, 204);
@@ -151,6 +154,7 @@ api.post("/batch", requireToken, limit(BATCH_MAX_BYTES), async (c) => {
   }
   if (errors.length) return invalid(errors);
   const outcomes = await publisher(c.env).put(accepted.map((a) => a.submission));
+  forgetFeedIndexes(c.env.ARTICLES);
   return c.json({
     results: outcomes.map((o, i) =>
       o.status === "precondition-failed" ? o : { id: o.article.id, status: o.status, etag: o.etag, warnings: accepted[i]?.warnings ?? [] },

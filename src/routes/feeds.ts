@@ -1,12 +1,9 @@
 import { Hono } from "hono";
-import { buildFeed } from "../feed/model";
-import { etagOf, serveVersioned } from "../http/representation";
+import { serveFeed } from "../feed/serve";
 import { methodNotAllowed } from "../problem";
 import { renderAtom } from "../render/atom";
 import { renderJson } from "../render/json";
 import { renderRss } from "../render/rss";
-import { settingsFrom } from "../settings";
-import { type FeedIndex, readFeedArticles, readFeedIndex } from "../store";
 
 const FORMATS = {
   "/feed.xml": { name: "rss", type: "application/rss+xml; charset=utf-8", render: renderRss },
@@ -18,17 +15,6 @@ const FORMATS = {
 export const feeds = new Hono<{ Bindings: Env }>();
 
 for (const [path, format] of Object.entries(FORMATS)) {
-  feeds.get(path, (c) => {
-    let index: FeedIndex;
-    return serveVersioned(
-      c,
-      format.type,
-      async () => {
-        index = await readFeedIndex(c.env.ARTICLES);
-        return { etag: await etagOf(c.env, index.version, format.name), lastModified: index.lastModified };
-      },
-      async () => format.render(buildFeed(settingsFrom(c.env), await readFeedArticles(c.env.ARTICLES, index))),
-    );
-  });
+  feeds.get(path, (c) => serveFeed(c, format.name, format.type, format.render));
   feeds.all(path, methodNotAllowed("GET, HEAD"));
 }

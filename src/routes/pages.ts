@@ -1,31 +1,21 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { ARTICLE_ID, type Article } from "../article";
-import { buildFeed, toItem } from "../feed/model";
+import { toItem } from "../feed/model";
+import { serveFeed } from "../feed/serve";
 import { sha256Base64url } from "../hash";
 import { etagOf, serveVersioned } from "../http/representation";
 import { methodNotAllowed } from "../problem";
 import { articlePage, indexPage } from "../render/html";
 import { settingsFrom } from "../settings";
-import { type FeedIndex, readArticle, readFeedArticles, readFeedIndex } from "../store";
+import { readArticle } from "../store";
 
 const HTML = "text/html; charset=utf-8";
 
 /** The HTML home page and one page per article. */
 export const pages = new Hono<{ Bindings: Env }>();
 
-pages.get("/", (c) => {
-  let index: FeedIndex;
-  return serveVersioned(
-    c,
-    HTML,
-    async () => {
-      index = await readFeedIndex(c.env.ARTICLES);
-      return { etag: await etagOf(c.env, index.version, "home"), lastModified: index.lastModified };
-    },
-    async () => indexPage(buildFeed(settingsFrom(c.env), await readFeedArticles(c.env.ARTICLES, index))).toString(),
-  );
-});
+pages.get("/", (c) => serveFeed(c, "home", HTML, (feed) => indexPage(feed).toString()));
 
 const errorPage = (status: 404 | 410, title: string) =>
   new HTTPException(status, {

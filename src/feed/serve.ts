@@ -1,0 +1,27 @@
+import type { Context } from "hono";
+import { etagOf, serveVersioned } from "../http/representation";
+import { settingsFrom } from "../settings";
+import { type FeedIndex, readFeedArticles, readFeedIndex } from "../store";
+import { buildFeed, type Feed } from "./model";
+
+/** How long an isolate reuses a feed index it read, when the response cache is on. */
+const INDEX_REUSE_MS = 2000;
+
+/**
+ * One representation of the main feed: its version (and so its ETag) from the feed's
+ * index alone, its bytes rendered from the index's articles only when needed.
+ */
+export function serveFeed(c: Context<{ Bindings: Env }>, name: string, type: string, render: (feed: Feed) => string | Promise<string>) {
+  const settings = settingsFrom(c.env);
+  const kv = c.env.ARTICLES;
+  let index: FeedIndex;
+  return serveVersioned(
+    c,
+    type,
+    async () => {
+      index = await readFeedIndex(kv, undefined, settings.responseCache ? INDEX_REUSE_MS : 0);
+      return { etag: await etagOf(c.env, index.version, name), lastModified: index.lastModified };
+    },
+    async () => render(buildFeed(settings, await readFeedArticles(kv, index))),
+  );
+}
