@@ -2,16 +2,28 @@ import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  plugins: [
-    cloudflareTest({
-      wrangler: { configPath: "./wrangler.toml" },
-      // The publishing secret for tests only (production: `wrangler secret put PUBLISH_TOKEN`).
-      miniflare: { bindings: { PUBLISH_TOKEN: "test-token" } },
-    }),
-  ],
   test: {
-    include: ["test/**/*.test.ts"],
-    setupFiles: ["./test/setup.ts"],
-    testTimeout: 60_000,
+    projects: [
+      {
+        // Everything that can run inside workerd does, against Miniflare KV and the real Durable Object.
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            // The publishing secret for tests only (production: `wrangler secret put PUBLISH_TOKEN`).
+            miniflare: { bindings: { PUBLISH_TOKEN: "test-token" } },
+          }),
+        ],
+        test: {
+          name: "workerd",
+          include: ["test/*.test.ts"],
+          setupFiles: ["./test/setup.ts"],
+          testTimeout: 60_000,
+        },
+      },
+      {
+        // Over real HTTP, through `wrangler dev`: what only the platform's own layers do (compression).
+        test: { name: "http", include: ["test/e2e/*.test.ts"], environment: "node", testTimeout: 120_000, hookTimeout: 120_000 },
+      },
+    ],
   },
 });

@@ -135,6 +135,7 @@ describe("response headers", () => {
   it("leaves br to the runtime's encoder, and sends identity when nothing is acceptable", async () => {
     expect((await get("/feed.json", { "Accept-Encoding": "br" })).headers.get("Content-Encoding")).toBe("br");
     expect((await get("/feed.json", { "Accept-Encoding": "gzip;q=0, identity" })).headers.get("Content-Encoding")).toBeNull();
+    expect((await get("/feed.json")).headers.get("Content-Encoding")).toBeNull();
   });
 });
 

@@ -15,10 +15,13 @@ export interface Version {
 
 interface Rendered extends Version {
   type: string;
-  identity: Uint8Array;
+  body: Uint8Array;
   /** Compressed on the first request that asks for it, then kept. */
   gzip?: Promise<Uint8Array>;
 }
+
+const gzip = async (bytes: Uint8Array) =>
+  new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer());
 
 /** Rendered responses kept per isolate, per KV namespace: the last good copy of each path. */
 const rendered = new WeakMap<object, Map<string, Rendered>>();
@@ -42,9 +45,6 @@ function keep(kept: Map<string, Rendered>, key: string, value: Rendered) {
 
 /** Cache API key: the version is part of it, so a publish reaches every data centre by changing the key. */
 const cacheKey = (key: string, etag: string) => `https://feedwire.internal${key}?v=${encodeURIComponent(etag)}`;
-
-const gzip = async (bytes: Uint8Array) =>
-  new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer());
 
 const deployTags = new WeakMap<object, Promise<string>>();
 
@@ -72,19 +72,26 @@ function headersFor(c: Context<{ Bindings: Env }>, v: Version): Headers {
   return headers;
 }
 
-/** gzip is kept ready; br is left to the runtime's own encoder; identity otherwise. */
+/**
+ * Compressed for the client that asked. Cloudflare rewrites `Accept-Encoding` to
+ * `br, gzip` and only compresses some types itself (RSS, not Atom or JSON Feed), so the
+ * client's own header is read from `cf.clientAcceptEncoding`. gzip is compressed once
+ * per version and kept; br, when gzip is not acceptable, is left to the runtime's
+ * encoder; otherwise identity.
+ */
 async function respond(c: Context<{ Bindings: Env }>, r: Rendered): Promise<Response> {
   const headers = headersFor(c, r);
   headers.set("Content-Type", r.type);
-  const accepted = new Map(parseAccept(c.req.header("Accept-Encoding") ?? "").map((a) => [a.type.toLowerCase(), a.q]));
-  const acceptable = (coding: string) => (accepted.get(coding) ?? (accepted.has("*") ? (accepted.get("*") ?? 0) : 0)) > 0;
+  const header = (c.req.raw.cf?.clientAcceptEncoding as string | undefined) ?? c.req.header("Accept-Encoding") ?? "";
+  const accepted = new Map(parseAccept(header).map((a) => [a.type.toLowerCase(), a.q]));
+  const acceptable = (coding: string) => (accepted.get(coding) ?? accepted.get("*") ?? 0) > 0;
   if (acceptable("gzip")) {
     headers.set("Content-Encoding", "gzip");
-    r.gzip ??= gzip(r.identity);
+    r.gzip ??= gzip(r.body);
     return new Response(await r.gzip, { headers, encodeBody: "manual" });
   }
   if (acceptable("br")) headers.set("Content-Encoding", "br");
-  return new Response(r.identity, { headers });
+  return new Response(r.body, { headers });
 }
 
 function unavailable(c: Context<{ Bindings: Env }>, key: string, error: unknown): Promise<Response> | Response {
@@ -123,12 +130,12 @@ export async function serveVersioned(
     const cache = settings.responseCache ? caches.default : undefined;
     const hit = await cache?.match(cacheKey(key, v.etag));
     try {
-      r = { ...v, type, identity: hit ? new Uint8Array(await hit.arrayBuffer()) : new TextEncoder().encode(await render()) };
+      r = { ...v, type, body: hit ? new Uint8Array(await hit.arrayBuffer()) : new TextEncoder().encode(await render()) };
     } catch (e) {
       return unavailable(c, key, e);
     }
     if (cache && !hit) {
-      const put = cache.put(cacheKey(key, v.etag), new Response(r.identity, { headers: { "Cache-Control": "public, max-age=86400" } }));
+      const put = cache.put(cacheKey(key, v.etag), new Response(r.body, { headers: { "Cache-Control": "public, max-age=86400" } }));
       c.executionCtx.waitUntil(put);
     }
     keep(kept, key, r);

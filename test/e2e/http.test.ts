@@ -1,0 +1,112 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const PORT = 8700 + Math.floor(Math.random() * 90);
+const ORIGIN = `http://127.0.0.1:${PORT}`;
+const TOKEN = "e2e-token";
+let wrangler: ChildProcess;
+let state: string;
+
+/** A raw HTTP GET: exactly the headers given (fetch would add and undo Accept-Encoding). */
+function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${ORIGIN}${path}`, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+beforeAll(async () => {
+  state = await mkdtemp(join(tmpdir(), "feedwire-e2e-"));
+  wrangler = spawn(
+    "wrangler",
+    [
+      "dev",
+      "--port",
+      String(PORT),
+      "--ip",
+      "127.0.0.1",
+      "--persist-to",
+      state,
+      "--var",
+      `PUBLISH_TOKEN:${TOKEN}`,
+      "--var",
+      `SITE_URL:${ORIGIN}`,
+    ],
+    { stdio: "ignore", detached: true },
+  );
+  for (let i = 0; ; i++) {
+    if (
+      await fetch(`${ORIGIN}/api/openapi.json`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
+    if (i > 200) throw new Error("wrangler dev did not start");
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const res = await fetch(`${ORIGIN}/api/articles/e2e-story`, {
+    method: "PUT",
+    headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
+    body: JSON.stringify({
+      title: "Over the wire",
+      authors: [{ name: "Ann Writer" }],
+      published: "2026-05-01T10:00:00+02:00",
+      contentHtml: `<p>${"A paragraph long enough to be worth compressing. ".repeat(40)}</p>`,
+    }),
+  });
+  expect(res.status).toBe(201);
+});
+
+afterAll(async () => {
+  if (wrangler?.pid) process.kill(-wrangler.pid, "SIGTERM");
+  await rm(state, { recursive: true, force: true });
+});
+
+describe("over HTTP, through wrangler dev", () => {
+  it("sends identity to a client that accepts no encoding", async () => {
+    const res = await get("/feed.xml");
+    expect(res.status).toBe(200);
+    expect(res.headers["content-encoding"]).toBeUndefined();
+    expect(res.body.toString("utf8")).toContain("<title>Over the wire</title>");
+    expect(res.headers.vary).toBe("Accept-Encoding");
+  });
+
+  it("gzips for a client that asks for gzip, to the same bytes", async () => {
+    const plain = (await get("/atom.xml")).body;
+    const res = await get("/atom.xml", { "Accept-Encoding": "gzip" });
+    expect(res.headers["content-encoding"]).toBe("gzip");
+    expect(res.body.length).toBeLessThan(plain.length / 2);
+    expect(gunzipSync(res.body).equals(plain)).toBe(true);
+  });
+
+  it("uses br for a client that asks for br only", async () => {
+    const plain = (await get("/feed.json")).body;
+    const res = await get("/feed.json", { "Accept-Encoding": "br" });
+    expect(res.headers["content-encoding"]).toBe("br");
+    expect(brotliDecompressSync(res.body).equals(plain)).toBe(true);
+  });
+
+  it("honours q=0", async () => {
+    const res = await get("/feed.xml", { "Accept-Encoding": "gzip;q=0, br;q=0" });
+    expect(res.headers["content-encoding"]).toBeUndefined();
+  });
+
+  it("answers a conditional request with 304 and no body", async () => {
+    const first = await get("/feed.xml");
+    const res = await get("/feed.xml", { "If-None-Match": String(first.headers.etag) });
+    expect(res.status).toBe(304);
+    expect(res.body.length).toBe(0);
+    expect(res.headers.etag).toBe(first.headers.etag);
+  });
+});
