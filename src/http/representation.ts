@@ -37,6 +37,9 @@ function keptFor(env: Env): Map<string, Rendered> {
   return kept;
 }
 
+/** Drops this isolate's kept copies (a cold isolate): what a test starts from. */
+export const forgetResponses = (env: Env) => rendered.delete(env.ARTICLES);
+
 function keep(kept: Map<string, Rendered>, key: string, value: Rendered) {
   kept.delete(key);
   kept.set(key, value);
