@@ -5,6 +5,7 @@
  */
 import { env } from "cloudflare:test";
 import { expect, it } from "vitest";
+import { articleEtag } from "../src/article";
 import { writeArticle, writeFeedIndex } from "../src/store";
 import { countingKv, manyArticles, request, SETTINGS } from "../test/helpers";
 
@@ -15,7 +16,7 @@ async function store(from: number, to: number) {
   await writeFeedIndex(env.ARTICLES, {
     version: `v${to}`,
     lastModified: Date.parse(newest[0]?.updated ?? ""),
-    ids: newest.map((a) => a.id),
+    items: await Promise.all(newest.map(async (a): Promise<[string, string]> => [a.id, await articleEtag(a)])),
   });
 }
 

@@ -207,7 +207,7 @@ export class Publisher extends DurableObject<Env> {
     return {
       version: await sha256Base64url(rows.map((r) => `${r.id} ${r.etag}`).join("\n")),
       lastModified: Math.max(...rows.map((r) => r.updated_ms)),
-      ids: rows.map((r) => r.id),
+      items: rows.map((r) => [r.id, r.etag]),
     };
   }
 }

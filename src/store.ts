@@ -1,5 +1,5 @@
 import * as z from "zod";
-import type { Article } from "./article";
+import { type Article, articleEtag } from "./article";
 
 /**
  * The only module that touches KV; every key is built here. KV is the edge copy the
@@ -8,7 +8,7 @@ import type { Article } from "./article";
  * | key              | value                                                                  |
  * | ---------------- | ---------------------------------------------------------------------- |
  * | `article:{id}`   | one article (the JSON of src/article.ts), or `{ id, retracted }` once retracted |
- * | `feed:{scope}`   | the feed's items as ids, newest first, with its version and Last-Modified |
+ * | `feed:{scope}`   | the feed's items as `[id, etag]`, newest first, with its version and Last-Modified |
  *
  * A feed costs one read of its `feed:` key plus one bulk read per 100 items, whatever
  * the size of the archive: no `list()` on the read path (the free plan allows 1,000 a day).
@@ -61,11 +61,12 @@ const FeedIndexSchema = z.strictObject({
   version: z.string(),
   /** The newest `updated` among the items, ms since the epoch (0 when empty). */
   lastModified: z.number(),
-  ids: z.array(z.string()),
+  /** `[id, etag]`: the etag says which version of the article the feed shows. */
+  items: z.array(z.tuple([z.string(), z.string()])),
 });
 export type FeedIndex = z.output<typeof FeedIndexSchema>;
 
-export const EMPTY_FEED: FeedIndex = { version: "empty", lastModified: 0, ids: [] };
+export const EMPTY_FEED: FeedIndex = { version: "empty", lastModified: 0, items: [] };
 
 export type StoredArticle = { article: Article } | { retracted: string };
 
@@ -100,23 +101,43 @@ export function readFeedIndex(kv: KVNamespace, scope = MAIN_SCOPE, reuseMs = 0):
 /** After a publish through this isolate: its next request reads the feed indexes afresh. */
 export const forgetFeedIndexes = (kv: KVNamespace) => recent.delete(kv);
 
+/** Articles this isolate has read, by etag: a version of an article never changes, so it never goes stale. */
+const articlesRead = new WeakMap<KVNamespace, Map<string, Article>>();
+const ARTICLES_KEPT = 5000;
+
 /**
- * The articles of a feed index, in its order: one bulk read per 100. Throws when one
- * is not readable here yet (KV replicates keys independently): a feed missing an item
- * must never be served, or cached, under the index's version.
+ * The articles of a feed index, in its order. Versions this isolate already holds are
+ * reused; the rest cost one bulk read per 100. Each read is checked against the etag
+ * the index names, and any that is missing or another version (KV replicates keys
+ * independently) throws: a feed must never be served, or cached, under a version it
+ * does not show.
  */
 export async function readFeedArticles(kv: KVNamespace, index: FeedIndex): Promise<Article[]> {
-  const keys = index.ids.map(KEYS.article);
-  const chunks: string[][] = [];
-  for (let i = 0; i < keys.length; i += BULK_GET_MAX) chunks.push(keys.slice(i, i + BULK_GET_MAX));
-  const maps = await Promise.all(chunks.map((chunk) => kv.get(chunk, "json")));
-  return chunks.flatMap((chunk, i) =>
-    chunk.map((key) => {
-      const raw = maps[i]?.get(key);
-      if (raw == null || RetractionSchema.safeParse(raw).success) throw new Error(`${key} is listed in the feed but not readable here yet`);
-      return StoredArticleSchema.parse(raw);
+  let held = articlesRead.get(kv);
+  if (!held) {
+    held = new Map();
+    articlesRead.set(kv, held);
+  }
+  const wanted = index.items.filter(([, etag]) => !held.has(etag));
+  const chunks: (typeof wanted)[] = [];
+  for (let i = 0; i < wanted.length; i += BULK_GET_MAX) chunks.push(wanted.slice(i, i + BULK_GET_MAX));
+  await Promise.all(
+    chunks.map(async (chunk) => {
+      const values = await kv.get(
+        chunk.map(([id]) => KEYS.article(id)),
+        "json",
+      );
+      for (const [id, etag] of chunk) {
+        const raw = values.get(KEYS.article(id));
+        const article = raw == null || RetractionSchema.safeParse(raw).success ? undefined : StoredArticleSchema.parse(raw);
+        if (!article || (await articleEtag(article)) !== etag)
+          throw new Error(`article:${id} ${etag} is in the feed but not readable here yet`);
+        held.set(etag, article);
+      }
     }),
   );
+  while (held.size > ARTICLES_KEPT) held.delete(held.keys().next().value ?? "");
+  return index.items.map(([, etag]) => held.get(etag) as Article);
 }
 
 export const writeArticle = (kv: KVNamespace, article: Article) => kv.put(KEYS.article(article.id), JSON.stringify(article));

@@ -163,13 +163,24 @@ describe("when KV is behind", () => {
     await publish([seedArticle()]);
     const good = await (await get("/feed.json")).text();
     const index = await readFeedIndex(env.ARTICLES);
-    await writeFeedIndex(env.ARTICLES, { ...index, version: "ahead", ids: ["not-yet-replicated", ...index.ids] });
+    await writeFeedIndex(env.ARTICLES, { ...index, version: "ahead", items: [["not-yet-replicated", '"x"'], ...index.items] });
     forgetFeedIndexes(env.ARTICLES);
     const res = await get("/feed.json");
     expect(res.status).toBe(200);
     expect(await res.text()).toBe(good);
     const fresh = countingKv(env.ARTICLES).kv; // another binding object: an isolate with no copy kept
     expect((await get("/atom.xml", {}, { ARTICLES: fresh })).status).toBe(503);
+  });
+});
+
+describe("when KV holds another version of an article than the index names", () => {
+  it("does not render it under the index's version", async () => {
+    await publish([seedArticle()]);
+    const index = await readFeedIndex(env.ARTICLES);
+    const [[id]] = index.items as [[string, string]];
+    await writeFeedIndex(env.ARTICLES, { ...index, version: "newer", items: [[id, '"a-newer-edit"']] });
+    const fresh = countingKv(env.ARTICLES).kv;
+    expect((await get("/feed.xml", {}, { ARTICLES: fresh })).status).toBe(503);
   });
 });
 

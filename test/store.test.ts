@@ -25,7 +25,7 @@ describe("the KV layout", () => {
     const articles = manyArticles(SETTINGS.itemsPerFeed + 5);
     await publish(articles.toReversed());
     const index = await readFeedIndex(env.ARTICLES);
-    expect(index.ids).toEqual(
+    expect(index.items.map(([id]) => id)).toEqual(
       articles
         .toReversed()
         .slice(0, SETTINGS.itemsPerFeed)
