@@ -78,23 +78,24 @@ export async function readArticle(kv: KVNamespace, id: string): Promise<StoredAr
 }
 
 /** Feed indexes this isolate read recently, per namespace: a hot poll then reads no KV at all. */
-const recent = new WeakMap<KVNamespace, Map<string, { at: number; index: Promise<FeedIndex> }>>();
+const recent = new WeakMap<KVNamespace, Map<string, { at: number; index: FeedIndex }>>();
 
 /**
  * A feed's index. With `reuseMs`, an index this isolate read that recently is reused
  * (KV itself caches reads at the edge for 60 s; this adds at most `reuseMs`).
  */
-export function readFeedIndex(kv: KVNamespace, scope = MAIN_SCOPE, reuseMs = 0): Promise<FeedIndex> {
-  let known = recent.get(kv);
-  if (!known) {
-    known = new Map();
-    recent.set(kv, known);
+export async function readFeedIndex(kv: KVNamespace, scope = MAIN_SCOPE, reuseMs = 0): Promise<FeedIndex> {
+  let read = recent.get(kv);
+  if (!read) {
+    read = new Map();
+    recent.set(kv, read);
   }
-  const hit = known.get(scope);
+  const hit = read.get(scope);
   if (hit && Date.now() - hit.at < reuseMs) return hit.index;
-  const index = kv.get(KEYS.feed(scope), "json").then((raw) => (raw === null ? EMPTY_FEED : FeedIndexSchema.parse(raw)));
-  known.set(scope, { at: Date.now(), index });
-  index.catch(() => known.delete(scope));
+  // The value is kept, never the promise: another request may not await this one's I/O.
+  const raw = await kv.get(KEYS.feed(scope), "json");
+  const index = raw === null ? EMPTY_FEED : FeedIndexSchema.parse(raw);
+  read.set(scope, { at: Date.now(), index });
   return index;
 }
 

@@ -17,7 +17,7 @@ interface Rendered extends Version {
   type: string;
   body: Uint8Array;
   /** Compressed on the first request that asks for it, then kept. */
-  gzip?: Promise<Uint8Array>;
+  gzip?: Uint8Array;
 }
 
 const gzip = async (bytes: Uint8Array) =>
@@ -49,19 +49,19 @@ function keep(kept: Map<string, Rendered>, key: string, value: Rendered) {
 /** Cache API key: the version is part of it, so a publish reaches every data centre by changing the key. */
 const cacheKey = (key: string, etag: string) => `https://feedwire.internal${key}?v=${encodeURIComponent(etag)}`;
 
-const deployTags = new WeakMap<object, Promise<string>>();
+const deployTags = new WeakMap<object, string>();
 
 /**
  * A strong ETag from a content version and the format, qualified by the settings and
  * the deployed code version (both also shape the bytes), known without rendering.
  */
-export function etagOf(env: Env, ...parts: string[]): Promise<string> {
+export async function etagOf(env: Env, ...parts: string[]): Promise<string> {
   let tag = deployTags.get(env.ARTICLES);
   if (!tag) {
-    tag = sha256Base64url(JSON.stringify([settingsFrom(env), env.CF_VERSION_METADATA?.id ?? "dev"]), 6);
+    tag = await sha256Base64url(JSON.stringify([settingsFrom(env), env.CF_VERSION_METADATA?.id ?? "dev"]), 6);
     deployTags.set(env.ARTICLES, tag);
   }
-  return tag.then((t) => `"${[...parts, t].join(".")}"`);
+  return `"${[...parts, tag].join(".")}"`;
 }
 
 function headersFor(c: Context<{ Bindings: Env }>, v: Version): Headers {
@@ -90,8 +90,9 @@ async function respond(c: Context<{ Bindings: Env }>, r: Rendered): Promise<Resp
   const acceptable = (coding: string) => (accepted.get(coding) ?? accepted.get("*") ?? 0) > 0;
   if (acceptable("gzip")) {
     headers.set("Content-Encoding", "gzip");
-    r.gzip ??= gzip(r.body);
-    return new Response(await r.gzip, { headers, encodeBody: "manual" });
+    // Only values are shared between requests: a promise or stream from another request's I/O may not be awaited here.
+    r.gzip ??= await gzip(r.body);
+    return new Response(r.gzip, { headers, encodeBody: "manual" });
   }
   if (acceptable("br")) headers.set("Content-Encoding", "br");
   return new Response(r.body, { headers });
@@ -131,8 +132,9 @@ export async function serveVersioned(
   let r = settings.responseCache ? kept.get(key) : undefined;
   if (r?.etag !== v.etag) {
     const cache = settings.responseCache ? caches.default : undefined;
-    const hit = await cache?.match(cacheKey(key, v.etag));
+    let hit: Response | undefined;
     try {
+      hit = await cache?.match(cacheKey(key, v.etag));
       r = { ...v, type, body: hit ? new Uint8Array(await hit.arrayBuffer()) : new TextEncoder().encode(await render()) };
     } catch (e) {
       return unavailable(c, key, e);

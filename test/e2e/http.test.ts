@@ -102,6 +102,19 @@ describe("over HTTP, through wrangler dev", () => {
     expect(res.headers["content-encoding"]).toBeUndefined();
   });
 
+  it("serves many concurrent requests right after a publish, each whole", async () => {
+    const res = await fetch(`${ORIGIN}/api/articles/e2e-second`, {
+      method: "PUT",
+      headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ title: "Second", authors: [{ name: "Bo" }], published: "2026-05-02T10:00:00+02:00", summary: "New version." }),
+    });
+    expect(res.status).toBe(201);
+    const paths = ["/feed.xml", "/atom.xml", "/feed.json", "/"];
+    const all = await Promise.all(Array.from({ length: 48 }, (_, n) => get(paths[n % 4] ?? "/", { "Accept-Encoding": "gzip" })));
+    expect(all.map((r) => r.status)).toEqual(all.map(() => 200));
+    for (const r of all) expect(gunzipSync(r.body).toString("utf8")).toContain("Second");
+  });
+
   it("answers a conditional request with 304 and no body", async () => {
     const first = await get("/feed.xml");
     const res = await get("/feed.xml", { "If-None-Match": String(first.headers.etag) });
