@@ -1,17 +1,17 @@
 /**
- * Render CPU in isolation, inside workerd: median ms to validate, model and render N
+ * Render CPU in isolation, inside workerd: median ms to validate, model and render (to bytes) N
  * full-content items in each format, ours against the `feed` package on the same
- * articles in the same run. Served by bench/wrangler.toml; `npm run bench` reads it.
+ * articles in the same run. Served by bench/render.toml; `npm run bench` reads it.
  *
  * workerd's clocks stand still while JavaScript runs (a Spectre mitigation) and move
  * on I/O, so each sample times a batch of runs between two timer waits.
  */
-import { Feed as FeedPackage } from "feed";
 import { type Article, ArticleSchema } from "../src/article";
 import { buildFeed, type Feed } from "../src/feed/model";
 import { renderAtom } from "../src/render/atom";
 import { renderJson } from "../src/render/json";
 import { renderRss } from "../src/render/rss";
+import { feedPackage } from "../test/oracle";
 
 const SETTINGS = {
   siteUrl: "https://news.example",
@@ -47,30 +47,7 @@ function benchArticles(count: number): Article[] {
   );
 }
 
-function feedPackage(feed: Feed): FeedPackage {
-  const out = new FeedPackage({
-    id: feed.id,
-    title: feed.title,
-    link: feed.links.home,
-    updated: new Date(feed.updated ?? 0),
-    copyright: feed.copyright,
-  });
-  for (const i of feed.items) {
-    out.addItem({
-      id: i.id,
-      title: i.title,
-      link: i.link,
-      description: i.summary,
-      content: i.contentHtml,
-      date: new Date(i.updated),
-      published: new Date(i.published),
-      author: i.authors.map((a) => ({ name: a.name, email: a.email })),
-      category: i.categories.map((c) => ({ name: c.term, domain: c.scheme })),
-    });
-  }
-  return out;
-}
-
+const encoder = new TextEncoder();
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** Median ms per run of `fn`, from 15 samples of `batch` runs each, after a warm-up. */
@@ -102,8 +79,9 @@ async function renderFigures(): Promise<Record<string, number>> {
       ["atom", renderAtom, (f: Feed) => feedPackage(f).atom1()],
       ["json", renderJson, (f: Feed) => feedPackage(f).json1()],
     ] as const) {
-      figures[`${format} ${n}`] = await medianMs(() => ours(feed), batch);
-      figures[`feed package ${format} ${n}`] = await medianMs(() => theirs(feed), Math.max(2, batch / 10));
+      // To bytes, as served: a string built by concatenation is only flattened when encoded.
+      figures[`${format} ${n}`] = await medianMs(() => encoder.encode(ours(feed)), batch);
+      figures[`feed package ${format} ${n}`] = await medianMs(() => encoder.encode(theirs(feed)), Math.max(2, batch / 10));
     }
   }
   return figures;

@@ -193,7 +193,7 @@ for (const r of rows) {
   );
 }
 const render = results.render as Record<string, number>;
-lines.push("", "render CPU in workerd, median ms   50 items   500 items   (feed package: 50 / 500)");
+lines.push("", "render CPU to bytes in workerd, median ms   50 items   500 items   (feed package: 50 / 500)");
 for (const f of ["rss", "atom", "json"]) {
   lines.push(
     `  ${f.padEnd(33)} ${fixed(render[`${f} 50`] ?? Number.NaN, 3).padStart(8)}  ${fixed(render[`${f} 500`] ?? Number.NaN, 3).padStart(10)}   (${fixed(render[`feed package ${f} 50`] ?? Number.NaN, 3)} / ${fixed(render[`feed package ${f} 500`] ?? Number.NaN, 3)})`,
