@@ -24,6 +24,5 @@ export function inOffsetOf(ms: number, reference: string): string {
   const m = RFC3339.exec(reference);
   const offset = !m || m[7].toUpperCase() === "Z" ? "Z" : m[7];
   const minutes = offset === "Z" ? 0 : (offset.startsWith("-") ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6)));
-  const local = new Date(Math.floor(ms / 1000) * 1000 + minutes * 60_000).toISOString().slice(0, 19);
-  return `${local}${offset === "Z" ? "Z" : offset}`;
+  return `${new Date(Math.floor(ms / 1000) * 1000 + minutes * 60_000).toISOString().slice(0, 19)}${offset}`;
 }

@@ -1,12 +1,9 @@
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { FieldIssue } from "./article";
 
 /** One problem with a field of a request body; `index` is set for batch items. */
-export interface FieldError {
-  field: string;
-  reason: string;
-  index?: number;
-}
+export type FieldError = FieldIssue & { index?: number };
 
 const TITLES: Record<number, string> = {
   400: "Bad Request",

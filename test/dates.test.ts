@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rfc822 } from "../src/dates";
+import { inOffsetOf, rfc822 } from "../src/dates";
 
 describe("rfc822", () => {
   it("keeps the publisher's wall clock and offset", () => {
@@ -17,5 +17,19 @@ describe("rfc822", () => {
 
   it("handles positive and half-hour offsets", () => {
     expect(rfc822("2026-01-01T00:00:00+05:30")).toBe("Thu, 01 Jan 2026 00:00:00 +0530");
+  });
+});
+
+describe("inOffsetOf", () => {
+  const instant = Date.parse("2026-03-01T12:34:56.789Z");
+
+  it("writes an instant in another date's offset, to the second", () => {
+    expect(inOffsetOf(instant, "2017-07-20T20:12:00-04:00")).toBe("2026-03-01T08:34:56-04:00");
+    expect(inOffsetOf(instant, "2026-01-01T00:00:00+05:30")).toBe("2026-03-01T18:04:56+05:30");
+  });
+
+  it("keeps Z for a UTC reference, and the instant is unchanged", () => {
+    expect(inOffsetOf(instant, "2026-01-01T00:00:00Z")).toBe("2026-03-01T12:34:56Z");
+    expect(Date.parse(inOffsetOf(instant, "2017-07-20T20:12:00-04:00"))).toBe(Math.floor(instant / 1000) * 1000);
   });
 });
