@@ -27,6 +27,7 @@ const httpUrl = z
 const rfc3339 = z.iso.datetime({ offset: true, error: "must be an RFC 3339 date-time with a UTC offset, e.g. 2017-07-20T20:12:00-04:00" });
 
 export const ARTICLE_ID = /^[a-z0-9][a-z0-9-]{0,127}$/;
+export const ARTICLE_ID_RULE = "must be 1-128 of a-z, 0-9 and '-', starting with a letter or digit";
 
 export const AuthorSchema = z.strictObject({
   name: line,
@@ -52,7 +53,7 @@ export const ImageSchema = z.strictObject({
  */
 export const ArticleSchema = z
   .strictObject({
-    id: z.string().regex(ARTICLE_ID, "must be 1-128 of a-z, 0-9 and '-', starting with a letter or digit"),
+    id: z.string().regex(ARTICLE_ID, ARTICLE_ID_RULE),
     title: line,
     url: httpUrl.optional(),
     summary: line.optional(),

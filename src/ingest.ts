@@ -1,4 +1,4 @@
-import { ArticleSchema, fieldIssues, stripXmlForbidden } from "./article";
+import { ARTICLE_ID, ARTICLE_ID_RULE, ArticleSchema, fieldIssues, stripXmlForbidden } from "./article";
 import { articleUrl } from "./feed/model";
 import type { FieldError } from "./problem";
 import type { Submission } from "./publisher";
@@ -6,6 +6,9 @@ import { sanitizeHtml } from "./sanitize";
 import type { Settings } from "./settings";
 
 export type Ingested = { ok: true; submission: Submission; warnings: FieldError[] } | { ok: false; errors: FieldError[] };
+
+/** Largest article accepted, in bytes of JSON. */
+export const ARTICLE_MAX_BYTES = 1024 * 1024;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -41,4 +44,32 @@ export async function ingest(body: unknown, id: string, settings: Settings): Pro
   const parsed = ArticleSchema.safeParse(input);
   if (!parsed.success) return { ok: false, errors: fieldIssues(parsed.error) };
   return { ok: true, submission: { article: parsed.data, explicitUpdated: "updated" in body }, warnings };
+}
+
+/**
+ * A batch's articles, all or nothing: every problem of every article, by index and
+ * field, or every article ready to store. Ids must be in the bodies and unique.
+ */
+export async function ingestBatch(
+  list: unknown[],
+  settings: Settings,
+): Promise<{ ok: true; accepted: { submission: Submission; warnings: FieldError[] }[] } | { ok: false; errors: FieldError[] }> {
+  const errors: FieldError[] = [];
+  const accepted: { submission: Submission; warnings: FieldError[] }[] = [];
+  const seen = new Set<string>();
+  for (const [index, item] of list.entries()) {
+    const id = isObject(item) && typeof item.id === "string" ? item.id : "";
+    if (!ARTICLE_ID.test(id)) {
+      errors.push({ index, field: "id", reason: ARTICLE_ID_RULE });
+      continue;
+    }
+    if (seen.has(id)) errors.push({ index, field: "id", reason: `${id} appears more than once in the batch` });
+    seen.add(id);
+    if (JSON.stringify(item).length > ARTICLE_MAX_BYTES)
+      errors.push({ index, field: "(article)", reason: "is larger than the 1 MiB limit" });
+    const result = await ingest(item, id, settings);
+    if (result.ok) accepted.push(result);
+    else errors.push(...result.errors.map((e) => ({ index, ...e })));
+  }
+  return errors.length ? { ok: false, errors } : { ok: true, accepted };
 }

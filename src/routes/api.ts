@@ -1,9 +1,9 @@
 import { type Context, Hono } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
 import { bodyLimit } from "hono/body-limit";
-import { ARTICLE_ID } from "../article";
+import { ARTICLE_ID, ARTICLE_ID_RULE } from "../article";
 import { parseTagList } from "../http/preconditions";
-import { ingest } from "../ingest";
+import { ARTICLE_MAX_BYTES, ingest, ingestBatch } from "../ingest";
 import { openApiDocument } from "../openapi";
 import { type FieldError, methodNotAllowed, problem, problemResponse } from "../problem";
 import type { Submission } from "../publisher";
@@ -12,8 +12,7 @@ import { forgetFeedIndexes } from "../store";
 
 type Env_ = { Bindings: Env };
 
-/** Largest article body accepted, and largest batch (up to BATCH_MAX articles). */
-export const ARTICLE_MAX_BYTES = 1024 * 1024;
+/** Largest batch body accepted (up to BATCH_MAX articles of up to ARTICLE_MAX_BYTES each). */
 export const BATCH_MAX_BYTES = 10 * 1024 * 1024;
 export const BATCH_MAX = 100;
 const PAGE_DEFAULT = 50;
@@ -53,11 +52,11 @@ async function jsonBody(c: Context<Env_>): Promise<unknown> {
   }
 }
 
-const invalid = (errors: FieldError[], status: 400 | 413 = 400) =>
-  problem(status, `The article is not valid: ${errors.length} problem(s), listed in errors.`, { type: "invalid-article", errors });
+const invalid = (errors: FieldError[]) =>
+  problem(400, `The article is not valid: ${errors.length} problem(s), listed in errors.`, { type: "invalid-article", errors });
 
 const checkId = (id = "") => {
-  if (!ARTICLE_ID.test(id)) invalid([{ field: "id", reason: "must be 1-128 of a-z, 0-9 and '-', starting with a letter or digit" }]);
+  if (!ARTICLE_ID.test(id)) invalid([{ field: "id", reason: ARTICLE_ID_RULE }]);
   return id;
 };
 
@@ -134,25 +133,9 @@ api.post("/batch", requireToken, limit(BATCH_MAX_BYTES), async (c) => {
   if (!Array.isArray(list) || list.length === 0 || list.length > BATCH_MAX) {
     return invalid([{ field: "articles", reason: `must be a list of 1 to ${BATCH_MAX} articles` }]);
   }
-  const settings = settingsFrom(c.env);
-  const errors: FieldError[] = [];
-  const accepted: { submission: Submission; warnings: FieldError[] }[] = [];
-  const seen = new Set<string>();
-  for (const [index, item] of list.entries()) {
-    const id = typeof item?.id === "string" ? item.id : "";
-    if (!ARTICLE_ID.test(id)) {
-      errors.push({ index, field: "id", reason: "must be 1-128 of a-z, 0-9 and '-', starting with a letter or digit" });
-      continue;
-    }
-    if (seen.has(id)) errors.push({ index, field: "id", reason: `${id} appears more than once in the batch` });
-    seen.add(id);
-    if (JSON.stringify(item).length > ARTICLE_MAX_BYTES)
-      errors.push({ index, field: "(article)", reason: "is larger than the 1 MiB limit" });
-    const result = await ingest(item, id, settings);
-    if (result.ok) accepted.push(result);
-    else errors.push(...result.errors.map((e) => ({ index, ...e })));
-  }
-  if (errors.length) return invalid(errors);
+  const result = await ingestBatch(list, settingsFrom(c.env));
+  if (!result.ok) return invalid(result.errors);
+  const { accepted } = result;
   const outcomes = await publisher(c.env).put(accepted.map((a) => a.submission));
   forgetFeedIndexes(c.env.ARTICLES);
   return c.json({
