@@ -2,9 +2,9 @@ import { DurableObject } from "cloudflare:workers";
 import { type Article, articleEtag, canonicalJson } from "./article";
 import { inOffsetOf } from "./dates";
 import { sha256Base64url } from "./hash";
-import { strongMatch, type TagList } from "./http/preconditions";
+import { strongMatch, type TagList, weakMatch } from "./http/preconditions";
 import { settingsFrom } from "./settings";
-import { EMPTY_FEED, type FeedIndex, writeArticle, writeFeedIndex, writeRetraction } from "./store";
+import { EMPTY_FEED, KEYS, MAIN_SCOPE, writeArticle, writeFeedIndex, writeRetraction } from "./store";
 
 /** One article to store, with what the request said about it. */
 export interface Submission {
@@ -23,8 +23,8 @@ export interface Versioned {
 export type PutOutcome = (Versioned & { status: "created" | "updated" | "unchanged" }) | { status: "precondition-failed" };
 export type RemoveOutcome = "retracted" | "not-found" | "precondition-failed";
 
-/** KV allows one write per second to a key; feed indexes are written no faster. */
-const INDEX_WRITE_INTERVAL_MS = 1000;
+/** KV allows one write per second to a key; no key is written faster. */
+const KEY_WRITE_INTERVAL_MS = 1000;
 /** KV writes per flush round, well under the 1,000 operations an invocation may make. */
 const FLUSH_BATCH = 500;
 const RETRY_MS = 5000;
@@ -49,8 +49,8 @@ interface Row extends Record<string, SqlStorageValue> {
 export class Publisher extends DurableObject<Env> {
   private readonly sql = this.ctx.storage.sql;
   private flushes: Promise<void> = Promise.resolve();
-  private lastIndexWrite = 0;
-  private lastIndexVersion = "";
+  /** When each KV key was last written by this object. */
+  private readonly written = new Map<string, number>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -59,6 +59,7 @@ export class Publisher extends DurableObject<Env> {
       published_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL, retracted TEXT)`);
     this.sql.exec("CREATE INDEX IF NOT EXISTS articles_newest ON articles (published_ms DESC, id)");
     this.sql.exec("CREATE TABLE IF NOT EXISTS outbox (id TEXT PRIMARY KEY, seq INTEGER NOT NULL)");
+    this.sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
     // Changes committed before a restart but not yet in KV are flushed at once.
     if (this.sql.exec("SELECT 1 FROM outbox LIMIT 1").toArray().length > 0) void ctx.storage.setAlarm(Date.now());
   }
@@ -101,7 +102,7 @@ export class Publisher extends DurableObject<Env> {
     for (const s of submissions) {
       const current = this.row(s.article.id);
       const live = current && !current.retracted ? current : null;
-      if ((s.ifMatch && !(live && strongMatch(s.ifMatch, live.etag))) || (s.ifNoneMatch === "*" && live)) {
+      if ((s.ifMatch && !(live && strongMatch(s.ifMatch, live.etag))) || (s.ifNoneMatch && live && weakMatch(s.ifNoneMatch, live.etag))) {
         return submissions.map(() => ({ status: "precondition-failed" }));
       }
       let article = s.article;
@@ -164,50 +165,84 @@ export class Publisher extends DurableObject<Env> {
     );
   }
 
-  /** Resolves once KV holds everything committed before the call. */
-  private sync(): Promise<void> {
+  /**
+   * Resolves once KV holds everything committed before the call. A change is committed
+   * once SQLite has it: if KV refuses a write, the alarm retries and the caller is not
+   * told that a stored change failed.
+   */
+  private async sync(): Promise<void> {
     const flush = this.flushes.then(() => this.flush());
-    this.flushes = flush.catch(() => this.ctx.storage.setAlarm(Date.now() + RETRY_MS));
-    return flush;
+    this.flushes = flush.catch((e) => {
+      console.error("publisher: KV flush failed, retrying:", e);
+      return this.ctx.storage.setAlarm(Date.now() + RETRY_MS);
+    });
+    await this.flushes;
   }
 
+  /**
+   * One round: the pending articles, then the feed index as it stood when they were
+   * read (so the index never names an article KV does not have yet). Each key is
+   * written at most once a second (KV's limit); a backlog continues from the alarm,
+   * keeping an invocation well under KV's 1,000 operations.
+   */
   private async flush(): Promise<void> {
-    for (;;) {
-      const pending = this.sql.exec<{ id: string; seq: number }>("SELECT id, seq FROM outbox ORDER BY seq LIMIT ?", FLUSH_BATCH).toArray();
-      if (pending.length === 0) return;
-      const kv = this.env.ARTICLES;
-      await Promise.all(
-        pending.map(({ id }) => {
-          const row = this.row(id);
-          if (!row) return undefined;
-          return row.retracted ? writeRetraction(kv, id, row.retracted) : writeArticle(kv, JSON.parse(row.json));
-        }),
-      );
-      if ((await this.feedIndex()).version !== this.lastIndexVersion) {
-        const wait = this.lastIndexWrite + INDEX_WRITE_INTERVAL_MS - Date.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-        const index = await this.feedIndex(); // what was committed while waiting goes too
-        await writeFeedIndex(kv, index);
-        this.lastIndexWrite = Date.now();
-        this.lastIndexVersion = index.version;
-      }
-      for (const { id, seq } of pending) this.sql.exec("DELETE FROM outbox WHERE id = ? AND seq = ?", id, seq);
+    const pending = this.sql.exec<{ id: string; seq: number }>("SELECT id, seq FROM outbox ORDER BY seq LIMIT ?", FLUSH_BATCH).toArray();
+    if (pending.length === 0) return;
+    const rows = pending.map(({ id }) => this.row(id));
+    const feed = this.feedRows();
+    const kv = this.env.ARTICLES;
+    await Promise.all(
+      rows.map(async (row) => {
+        if (!row) return;
+        await this.spaced(KEYS.article(row.id));
+        await (row.retracted ? writeRetraction(kv, row.id, row.retracted) : writeArticle(kv, JSON.parse(row.json)));
+      }),
+    );
+    const version = feed.length ? await sha256Base64url(feed.map((r) => `${r.id} ${r.etag}`).join("\n")) : EMPTY_FEED.version;
+    const last = this.meta("index");
+    if (version !== last?.version) {
+      // Last-Modified moves forward whenever the feed changes (a retraction or a back-dated
+      // article too), so If-Modified-Since never misses a change; never past now.
+      const newest = feed.length ? Math.min(Math.max(...feed.map((r) => r.updated_ms)), Date.now()) : 0;
+      const lastModified = last ? Math.max(newest, last.lastModified + 1000) : newest;
+      await this.spaced(KEYS.feed(MAIN_SCOPE));
+      await writeFeedIndex(kv, { version, lastModified, items: feed.map((r) => [r.id, r.etag]) });
+      this.setMeta("index", { version, lastModified });
+    }
+    for (const { id, seq } of pending) this.sql.exec("DELETE FROM outbox WHERE id = ? AND seq = ?", id, seq);
+    if (this.sql.exec("SELECT 1 FROM outbox LIMIT 1").toArray().length > 0) await this.ctx.storage.setAlarm(Date.now());
+  }
+
+  /** Waits until `key` was last written at least a second ago (KV allows one write per second per key). */
+  private async spaced(key: string): Promise<void> {
+    const wait = (this.written.get(key) ?? 0) + KEY_WRITE_INTERVAL_MS - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    this.written.set(key, Date.now());
+    if (this.written.size > FLUSH_BATCH * 4) {
+      for (const [k, at] of this.written) if (Date.now() - at >= KEY_WRITE_INTERVAL_MS) this.written.delete(k);
     }
   }
 
   /** The main feed as it stands: its newest ITEMS_PER_FEED live articles. */
-  private async feedIndex(): Promise<FeedIndex> {
-    const rows = this.sql
+  private feedRows(): Row[] {
+    return this.sql
       .exec<Row>(
         "SELECT * FROM articles WHERE retracted IS NULL ORDER BY published_ms DESC, id LIMIT ?",
         settingsFrom(this.env).itemsPerFeed,
       )
       .toArray();
-    if (rows.length === 0) return EMPTY_FEED;
-    return {
-      version: await sha256Base64url(rows.map((r) => `${r.id} ${r.etag}`).join("\n")),
-      lastModified: Math.max(...rows.map((r) => r.updated_ms)),
-      items: rows.map((r) => [r.id, r.etag]),
-    };
+  }
+
+  private meta(key: string): { version: string; lastModified: number } | undefined {
+    const row = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0];
+    return row ? JSON.parse(row.value) : undefined;
+  }
+
+  private setMeta(key: string, value: { version: string; lastModified: number }): void {
+    this.sql.exec(
+      "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      key,
+      JSON.stringify(value),
+    );
   }
 }

@@ -103,8 +103,9 @@ export async function readFeedIndex(kv: KVNamespace, scope = MAIN_SCOPE, reuseMs
 export const forgetFeedIndexes = (kv: KVNamespace) => recent.delete(kv);
 
 /** Articles this isolate has read, by etag: a version of an article never changes, so it never goes stale. */
-const articlesRead = new WeakMap<KVNamespace, Map<string, Article>>();
-const ARTICLES_KEPT = 5000;
+const articlesRead = new WeakMap<KVNamespace, Map<string, { article: Article; bytes: number }>>();
+/** Kept within a fixed share of the isolate's 128 MB, least recently used first out. */
+const ARTICLES_KEPT_BYTES = 16 * 1024 * 1024;
 
 /**
  * The articles of a feed index, in its order. Versions this isolate already holds are
@@ -119,7 +120,18 @@ export async function readFeedArticles(kv: KVNamespace, index: FeedIndex): Promi
     held = new Map();
     articlesRead.set(kv, held);
   }
-  const wanted = index.items.filter(([, etag]) => !held.has(etag));
+  const found = new Map<string, Article>();
+  const wanted: [string, string][] = [];
+  for (const [id, etag] of index.items) {
+    const entry = held.get(etag);
+    if (!entry) {
+      wanted.push([id, etag]);
+      continue;
+    }
+    found.set(etag, entry.article);
+    held.delete(etag); // re-inserted below: most recently used last
+    held.set(etag, entry);
+  }
   const chunks: (typeof wanted)[] = [];
   for (let i = 0; i < wanted.length; i += BULK_GET_MAX) chunks.push(wanted.slice(i, i + BULK_GET_MAX));
   await Promise.all(
@@ -133,12 +145,19 @@ export async function readFeedArticles(kv: KVNamespace, index: FeedIndex): Promi
         const article = raw == null || RetractionSchema.safeParse(raw).success ? undefined : StoredArticleSchema.parse(raw);
         if (!article || (await articleEtag(article)) !== etag)
           throw new Error(`article:${id} ${etag} is in the feed but not readable here yet`);
-        held.set(etag, article);
+        found.set(etag, article);
+        held.set(etag, { article, bytes: JSON.stringify(raw).length * 2 });
       }
     }),
   );
-  while (held.size > ARTICLES_KEPT) held.delete(held.keys().next().value ?? "");
-  return index.items.map(([, etag]) => held.get(etag) as Article);
+  let total = 0;
+  for (const entry of held.values()) total += entry.bytes;
+  for (const [etag, entry] of held) {
+    if (total <= ARTICLES_KEPT_BYTES) break;
+    held.delete(etag);
+    total -= entry.bytes;
+  }
+  return index.items.map(([, etag]) => found.get(etag) as Article);
 }
 
 export const writeArticle = (kv: KVNamespace, article: Article) => kv.put(KEYS.article(article.id), JSON.stringify(article));

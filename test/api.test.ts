@@ -113,6 +113,12 @@ describe("PUT /api/articles/{id}", () => {
       await expectProblem(await put("new", body(), { "If-Match": '"abc"' }), 412);
     });
 
+    it("If-None-Match naming the current ETag is 412", async () => {
+      const etag = (await put("tagged", body())).headers.get("ETag") ?? "";
+      await expectProblem(await put("tagged", body({ title: "Overwrite" }), { "If-None-Match": `"x", ${etag}` }), 412);
+      expect((await put("tagged", body({ title: "Overwrite" }), { "If-None-Match": '"x"' })).status).toBe(200);
+    });
+
     it("If-None-Match: * creates only", async () => {
       expect((await put("fresh", body(), { "If-None-Match": "*" })).status).toBe(201);
       const problem = await expectProblem(await put("fresh", body({ title: "Again" }), { "If-None-Match": "*" }), 412);

@@ -66,6 +66,15 @@ describe("conditional requests (RFC 9110 §13)", () => {
     expect((await get("/feed.json", { "If-Modified-Since": "Thu, 20 Jul 2017 00:00:00 GMT" })).status).toBe(200);
   });
 
+  it("moves Last-Modified forward on a retraction, so If-Modified-Since sees it", async () => {
+    await publish([seedArticle(), makeArticle({ id: "newest", published: "2026-03-01T00:00:00Z" })]);
+    const { lastModified } = await validators("/feed.xml");
+    expect((await request("/api/articles/newest", { method: "DELETE", headers: { Authorization: "Bearer test-token" } })).status).toBe(204);
+    const after = await validators("/feed.xml");
+    expect(Date.parse(after.lastModified)).toBeGreaterThan(Date.parse(lastModified));
+    expect((await get("/feed.xml", { "If-Modified-Since": lastModified })).status).toBe(200);
+  });
+
   it("lets If-None-Match decide when both are sent (§13.2.2)", async () => {
     await publish([seedArticle()]);
     const { lastModified } = await validators("/feed.xml");

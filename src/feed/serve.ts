@@ -19,7 +19,9 @@ export function serveFeed(c: Context<{ Bindings: Env }>, name: string, type: str
     c,
     type,
     async () => {
-      index = await readFeedIndex(kv, undefined, settings.responseCache ? INDEX_REUSE_MS : 0);
+      const stored = await readFeedIndex(kv, undefined, settings.responseCache ? INDEX_REUSE_MS : 0);
+      // A lowered ITEMS_PER_FEED applies at once (the settings are part of the ETag).
+      index = { ...stored, items: stored.items.slice(0, settings.itemsPerFeed) };
       return { etag: await etagOf(c.env, index.version, name), lastModified: index.lastModified };
     },
     async () => render(buildFeed(settings, await readFeedArticles(kv, index))),
