@@ -4,7 +4,7 @@ import { inOffsetOf } from "./dates";
 import { sha256Base64url } from "./hash";
 import { strongMatch, type TagList, weakMatch } from "./http/preconditions";
 import { settingsFrom } from "./settings";
-import { EMPTY_FEED, KEYS, MAIN_SCOPE, writeArticle, writeFeedIndex, writeRetraction } from "./store";
+import { EMPTY_FEED, type FeedIndex, KEYS, MAIN_SCOPE, writeArticle, writeFeedIndex, writeRetraction } from "./store";
 
 /** One article to store, with what the request said about it. */
 export interface Submission {
@@ -22,6 +22,12 @@ export interface Versioned {
 
 export type PutOutcome = (Versioned & { status: "created" | "updated" | "unchanged" }) | { status: "precondition-failed" };
 export type RemoveOutcome = "retracted" | "not-found" | "precondition-failed";
+
+/** What a write returns: its outcome, and the feed index KV holds after it (for the caller's isolate to use at once). */
+export interface Written<T> {
+  outcome: T;
+  index?: FeedIndex;
+}
 
 /** KV allows one write per second to a key; no key is written faster. */
 const KEY_WRITE_INTERVAL_MS = 1000;
@@ -51,6 +57,8 @@ export class Publisher extends DurableObject<Env> {
   private flushes: Promise<void> = Promise.resolve();
   /** When each KV key was last written by this object. */
   private readonly written = new Map<string, number>();
+  /** The feed index this object last wrote to KV. */
+  private lastIndex?: FeedIndex;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -88,12 +96,12 @@ export class Publisher extends DurableObject<Env> {
    * Stores submissions all or nothing: when any precondition fails, nothing changes.
    * A submission equal to what is stored changes nothing (no new `updated`, no write).
    */
-  async put(submissions: Submission[]): Promise<PutOutcome[]> {
+  async put(submissions: Submission[]): Promise<Written<PutOutcome[]>> {
     // The read-check-write must not interleave with another write: hashing awaits,
     // and a Durable Object otherwise accepts new requests while it does.
-    const outcomes = await this.ctx.blockConcurrencyWhile(() => this.commit(submissions));
+    const outcome = await this.ctx.blockConcurrencyWhile(() => this.commit(submissions));
     await this.sync();
-    return outcomes;
+    return { outcome, index: this.lastIndex };
   }
 
   private async commit(submissions: Submission[]): Promise<PutOutcome[]> {
@@ -138,16 +146,16 @@ export class Publisher extends DurableObject<Env> {
   }
 
   /** Retracts an article: it leaves every feed, and its page answers 410 Gone. */
-  async remove(id: string, ifMatch?: TagList): Promise<RemoveOutcome> {
+  async remove(id: string, ifMatch?: TagList): Promise<Written<RemoveOutcome>> {
     const row = this.row(id);
-    if (!row || row.retracted) return "not-found";
-    if (ifMatch && !strongMatch(ifMatch, row.etag)) return "precondition-failed";
+    if (!row || row.retracted) return { outcome: "not-found" };
+    if (ifMatch && !strongMatch(ifMatch, row.etag)) return { outcome: "precondition-failed" };
     this.ctx.storage.transactionSync(() => {
       this.sql.exec("UPDATE articles SET retracted = ? WHERE id = ?", new Date().toISOString(), id);
       this.enqueue(id);
     });
     await this.sync();
-    return "retracted";
+    return { outcome: "retracted", index: this.lastIndex };
   }
 
   override async alarm(): Promise<void> {
@@ -206,8 +214,10 @@ export class Publisher extends DurableObject<Env> {
       const newest = feed.length ? Math.min(Math.max(...feed.map((r) => r.updated_ms)), Date.now()) : 0;
       const lastModified = last ? Math.max(newest, last.lastModified + 1000) : newest;
       await this.spaced(KEYS.feed(MAIN_SCOPE));
-      await writeFeedIndex(kv, { version, lastModified, items: feed.map((r) => [r.id, r.etag]) });
+      const index: FeedIndex = { version, lastModified, items: feed.map((r) => [r.id, r.etag]) };
+      await writeFeedIndex(kv, index);
       this.setMeta("index", { version, lastModified });
+      this.lastIndex = index;
     }
     for (const { id, seq } of pending) this.sql.exec("DELETE FROM outbox WHERE id = ? AND seq = ?", id, seq);
     if (this.sql.exec("SELECT 1 FROM outbox LIMIT 1").toArray().length > 0) await this.ctx.storage.setAlarm(Date.now());

@@ -94,12 +94,31 @@ export async function readFeedIndex(kv: KVNamespace, scope = MAIN_SCOPE, reuseMs
   if (hit && Date.now() - hit.at < reuseMs) return hit.index;
   // The value is kept, never the promise: another request may not await this one's I/O.
   const raw = await kv.get(KEYS.feed(scope), "json");
-  const index = raw === null ? EMPTY_FEED : FeedIndexSchema.parse(raw);
+  const stored = raw === null ? EMPTY_FEED : FeedIndexSchema.parse(raw);
+  // Last-Modified only moves forward, so an older index from KV's edge cache never
+  // replaces a newer one this isolate already knows (say, from its own publish).
+  const index = hit && hit.index.lastModified > stored.lastModified ? hit.index : stored;
   read.set(scope, { at: Date.now(), index });
   return index;
 }
 
-/** After a publish through this isolate: its next request reads the feed indexes afresh. */
+/**
+ * After a write through this isolate: its next requests use the index the Publisher
+ * wrote (read-your-writes even where KV's edge cache still holds the old one), or read
+ * KV afresh when the write changed no index.
+ */
+export function rememberFeedIndex(kv: KVNamespace, written: unknown, scope = MAIN_SCOPE): void {
+  if (written === undefined) {
+    forgetFeedIndexes(kv);
+    return;
+  }
+  const entry = { at: Date.now(), index: FeedIndexSchema.parse(written) }; // it crossed an RPC boundary
+  const read = recent.get(kv);
+  if (read) read.set(scope, entry);
+  else recent.set(kv, new Map([[scope, entry]]));
+}
+
+/** Drops this isolate's copies of the feed indexes: its next requests read KV. */
 export const forgetFeedIndexes = (kv: KVNamespace) => recent.delete(kv);
 
 /** Articles this isolate has read, by etag: a version of an article never changes, so it never goes stale. */

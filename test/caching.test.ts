@@ -167,6 +167,23 @@ describe("the cost of a poll", () => {
   });
 });
 
+describe("read-your-writes", () => {
+  it("shows a publish on this isolate's next request even while KV's edge copy of the index is older", async () => {
+    await publish([seedArticle()]);
+    const old = await readFeedIndex(env.ARTICLES);
+    const res = await request("/api/articles/fresh", {
+      method: "PUT",
+      headers: { Authorization: "Bearer test-token", "Content-Type": "application/json" },
+      body: JSON.stringify({ title: "Fresh story", summary: "Just in.", authors: [{ name: "Ann" }], published: "2026-06-01T10:00:00Z" }),
+    });
+    expect(res.status).toBe(201);
+    await writeFeedIndex(env.ARTICLES, old); // a location whose edge cache still has the old index
+    expect(await (await get("/feed.json")).text()).toContain("Fresh story");
+    // and once the isolate re-reads KV, the older index does not replace the newer one
+    expect((await readFeedIndex(env.ARTICLES, undefined, 0)).items.map(([id]) => id)).toContain("fresh");
+  });
+});
+
 describe("when KV is behind", () => {
   it("never serves a feed missing an item its index lists: the last good copy, or 503", async () => {
     await publish([seedArticle()]);

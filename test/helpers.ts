@@ -4,7 +4,7 @@ import { type Article, type ArticleInput, ArticleSchema } from "../src/article";
 import { parseArticleFile } from "../src/content";
 import app from "../src/index";
 import { settingsFrom } from "../src/settings";
-import { forgetFeedIndexes } from "../src/store";
+import { rememberFeedIndex } from "../src/store";
 
 export const SETTINGS = settingsFrom(env);
 
@@ -68,9 +68,9 @@ export const publisher = () => env.PUBLISHER.get(env.PUBLISHER.idFromName("main"
 /** Stores articles through the Publisher (as a batch: all or nothing), in chunks of 500. */
 export async function publish(articles: Article[]): Promise<void> {
   for (let i = 0; i < articles.length; i += 500) {
-    await publisher().put(articles.slice(i, i + 500).map((article) => ({ article, explicitUpdated: true })));
+    const written = await publisher().put(articles.slice(i, i + 500).map((article) => ({ article, explicitUpdated: true })));
+    rememberFeedIndex(env.ARTICLES, written.index); // as the API does after a write
   }
-  forgetFeedIndexes(env.ARTICLES); // as the API does after a write
 }
 
 /** Sends a request through the worker (optionally with other bindings) and waits for its after-response work. */

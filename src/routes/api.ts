@@ -8,7 +8,7 @@ import { openApiDocument } from "../openapi";
 import { type FieldError, methodNotAllowed, problem, problemResponse } from "../problem";
 import type { Submission } from "../publisher";
 import { settingsFrom } from "../settings";
-import { forgetFeedIndexes } from "../store";
+import { rememberFeedIndex } from "../store";
 
 type Env_ = { Bindings: Env };
 
@@ -106,8 +106,9 @@ api.put("/articles/:id", requireToken, limit(ARTICLE_MAX_BYTES), async (c) => {
     ifMatch: parseTagList(c.req.header("If-Match")),
     ifNoneMatch: parseTagList(c.req.header("If-None-Match")),
   };
-  const [outcome] = await publisher(c.env).put([submission]);
-  forgetFeedIndexes(c.env.ARTICLES);
+  const written = await publisher(c.env).put([submission]);
+  rememberFeedIndex(c.env.ARTICLES, written.index);
+  const [outcome] = written.outcome;
   if (!outcome || outcome.status === "precondition-failed") {
     return problem(
       412,
@@ -119,8 +120,8 @@ api.put("/articles/:id", requireToken, limit(ARTICLE_MAX_BYTES), async (c) => {
 
 api.delete("/articles/:id", requireToken, async (c) => {
   const id = checkId(c.req.param("id"));
-  const outcome = await publisher(c.env).remove(id, parseTagList(c.req.header("If-Match")));
-  forgetFeedIndexes(c.env.ARTICLES);
+  const { outcome, index } = await publisher(c.env).remove(id, parseTagList(c.req.header("If-Match")));
+  rememberFeedIndex(c.env.ARTICLES, index);
   if (outcome === "not-found") problem(404, `There is no article ${id}.`);
   if (outcome === "precondition-failed") problem(412, `Article ${id} has changed since you read it (If-Match).`);
   return c.body(null, 204);
@@ -136,8 +137,8 @@ api.post("/batch", requireToken, limit(BATCH_MAX_BYTES), async (c) => {
   const result = await ingestBatch(list, settingsFrom(c.env));
   if (!result.ok) return invalid(result.errors);
   const { accepted } = result;
-  const outcomes = await publisher(c.env).put(accepted.map((a) => a.submission));
-  forgetFeedIndexes(c.env.ARTICLES);
+  const { outcome: outcomes, index } = await publisher(c.env).put(accepted.map((a) => a.submission));
+  rememberFeedIndex(c.env.ARTICLES, index);
   return c.json({
     results: outcomes.map((o, i) =>
       o.status === "precondition-failed" ? o : { id: o.article.id, status: o.status, etag: o.etag, warnings: accepted[i]?.warnings ?? [] },
