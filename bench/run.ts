@@ -15,6 +15,7 @@ import { openSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
 import { gzipSync } from "node:zlib";
+import { waitUntilServing } from "../scripts/serving";
 
 const STATE = ".wrangler/bench-state";
 const PORTS = { feedwire: 8801, reference: 8802, render: 8803 };
@@ -29,17 +30,7 @@ function startWorker(args: string[], port: number): Promise<ChildProcess> {
     stdio: ["ignore", log, log],
     detached: true,
   });
-  return (async () => {
-    for (let i = 0; i < 240; i++) {
-      try {
-        await fetch(`http://127.0.0.1:${port}/__ready`);
-        return child;
-      } catch {
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
-    throw new Error(`wrangler dev ${args.join(" ")} did not start on port ${port}`);
-  })();
+  return waitUntilServing(`http://127.0.0.1:${port}/__ready`, 120_000).then(() => child);
 }
 
 const stop = (child: ChildProcess) => {

@@ -7,24 +7,12 @@ import { spawn } from "node:child_process";
 import { rm } from "node:fs/promises";
 import { loadContent } from "../src/content";
 import { ensureDevVarsToken, formatPush, progress, readContentFiles, run } from "./cli";
+import { waitUntilServing } from "./serving";
 import { push } from "./sync";
 
 const port = process.env.PORT ?? "8787";
 const siteUrl = `http://localhost:${port}`;
 const url = `http://127.0.0.1:${port}`;
-
-async function waitUntilUp(): Promise<void> {
-  for (const started = Date.now(); Date.now() - started < 60_000; await new Promise((r) => setTimeout(r, 250))) {
-    if (
-      await fetch(`${url}/api/openapi.json`).then(
-        (res) => res.ok,
-        () => false,
-      )
-    )
-      return;
-  }
-  throw new Error(`wrangler dev did not answer on ${url} within 60 s`);
-}
 
 run(async () => {
   const files = await readContentFiles();
@@ -34,7 +22,7 @@ run(async () => {
   const dev = spawn("wrangler", ["dev", "--port", port, "--ip", "127.0.0.1", "--var", `SITE_URL:${siteUrl}`], { stdio: "inherit" });
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => dev.kill(signal));
   dev.on("exit", (code) => process.exit(code ?? 1));
-  await waitUntilUp();
+  await waitUntilServing(`${url}/api/openapi.json`);
   const report = await push({ fetch, url, token }, files, siteUrl, { onProgress: progress });
   console.log(formatPush(report));
 });

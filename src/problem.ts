@@ -10,12 +10,10 @@ const TITLES: Record<number, string> = {
   401: "Unauthorized",
   404: "Not Found",
   405: "Method Not Allowed",
-  409: "Conflict",
   410: "Gone",
   412: "Precondition Failed",
   413: "Content Too Large",
   415: "Unsupported Media Type",
-  422: "Unprocessable Content",
   500: "Internal Server Error",
   503: "Service Unavailable",
 };

@@ -79,17 +79,7 @@ export class Publisher extends DurableObject<Env> {
 
   /** Newest first; `after` is the last item of the previous page. */
   async list(limit: number, after?: { published: number; id: string }): Promise<Versioned[]> {
-    const rows = after
-      ? this.sql.exec<Row>(
-          `SELECT * FROM articles WHERE retracted IS NULL AND (published_ms < ? OR (published_ms = ? AND id > ?))
-           ORDER BY published_ms DESC, id LIMIT ?`,
-          after.published,
-          after.published,
-          after.id,
-          limit,
-        )
-      : this.sql.exec<Row>("SELECT * FROM articles WHERE retracted IS NULL ORDER BY published_ms DESC, id LIMIT ?", limit);
-    return rows.toArray().map((row) => ({ article: JSON.parse(row.json), etag: row.etag }));
+    return this.newest(limit, after).map((row) => ({ article: JSON.parse(row.json), etag: row.etag }));
   }
 
   /**
@@ -235,10 +225,19 @@ export class Publisher extends DurableObject<Env> {
 
   /** The main feed as it stands: its newest ITEMS_PER_FEED live articles. */
   private feedRows(): Row[] {
+    return this.newest(settingsFrom(this.env).itemsPerFeed);
+  }
+
+  /** Live articles, newest first (ties by id), after `after` when given: feeds and API pages share this order. */
+  private newest(limit: number, after = { published: Number.MAX_SAFE_INTEGER, id: "" }): Row[] {
     return this.sql
       .exec<Row>(
-        "SELECT * FROM articles WHERE retracted IS NULL ORDER BY published_ms DESC, id LIMIT ?",
-        settingsFrom(this.env).itemsPerFeed,
+        `SELECT * FROM articles WHERE retracted IS NULL AND (published_ms < ? OR (published_ms = ? AND id > ?))
+         ORDER BY published_ms DESC, id LIMIT ?`,
+        after.published,
+        after.published,
+        after.id,
+        limit,
       )
       .toArray();
   }

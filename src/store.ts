@@ -122,7 +122,7 @@ export function rememberFeedIndex(kv: KVNamespace, written: unknown, scope = MAI
 export const forgetFeedIndexes = (kv: KVNamespace) => recent.delete(kv);
 
 /** Articles this isolate has read, by etag: a version of an article never changes, so it never goes stale. */
-const articlesRead = new WeakMap<KVNamespace, Map<string, { article: Article; bytes: number }>>();
+const articlesRead = new WeakMap<KVNamespace, { bytes: number; entries: Map<string, { article: Article; bytes: number }> }>();
 /** Kept within a fixed share of the isolate's 128 MB, least recently used first out. */
 const ARTICLES_KEPT_BYTES = 16 * 1024 * 1024;
 
@@ -134,11 +134,12 @@ const ARTICLES_KEPT_BYTES = 16 * 1024 * 1024;
  * does not show.
  */
 export async function readFeedArticles(kv: KVNamespace, index: FeedIndex): Promise<Article[]> {
-  let held = articlesRead.get(kv);
-  if (!held) {
-    held = new Map();
-    articlesRead.set(kv, held);
+  let kept = articlesRead.get(kv);
+  if (!kept) {
+    kept = { bytes: 0, entries: new Map() };
+    articlesRead.set(kv, kept);
   }
+  const { entries: held } = kept;
   const found = new Map<string, Article>();
   const wanted: [string, string][] = [];
   for (const [id, etag] of index.items) {
@@ -165,16 +166,16 @@ export async function readFeedArticles(kv: KVNamespace, index: FeedIndex): Promi
         if (!article || (await articleEtag(article)) !== etag)
           throw new Error(`article:${id} ${etag} is in the feed but not readable here yet`);
         found.set(etag, article);
-        held.set(etag, { article, bytes: JSON.stringify(raw).length * 2 });
+        const bytes = JSON.stringify(raw).length * 2;
+        if (!held.has(etag)) kept.bytes += bytes;
+        held.set(etag, { article, bytes });
       }
     }),
   );
-  let total = 0;
-  for (const entry of held.values()) total += entry.bytes;
   for (const [etag, entry] of held) {
-    if (total <= ARTICLES_KEPT_BYTES) break;
+    if (kept.bytes <= ARTICLES_KEPT_BYTES) break;
     held.delete(etag);
-    total -= entry.bytes;
+    kept.bytes -= entry.bytes;
   }
   return index.items.map(([, etag]) => found.get(etag) as Article);
 }

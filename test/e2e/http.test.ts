@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitUntilServing } from "../../scripts/serving";
 
 const PORT = 8700 + Math.floor(Math.random() * 90);
 const ORIGIN = `http://127.0.0.1:${PORT}`;
@@ -44,17 +45,7 @@ beforeAll(async () => {
     ],
     { stdio: "ignore", detached: true },
   );
-  for (let i = 0; ; i++) {
-    if (
-      await fetch(`${ORIGIN}/api/openapi.json`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
-    if (i > 200) throw new Error("wrangler dev did not start");
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  await waitUntilServing(`${ORIGIN}/api/openapi.json`);
   const res = await fetch(`${ORIGIN}/api/articles/e2e-story`, {
     method: "PUT",
     headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
