@@ -6,17 +6,19 @@
 import { env } from "cloudflare:test";
 import { expect, it } from "vitest";
 import { articleEtag } from "../src/article";
-import { writeArticle, writeFeedIndex } from "../src/store";
+import { KEYS, MAIN_SCOPE, writeArticle, writeFeedIndex } from "../src/store";
 import { countingKv, manyArticles, request, SETTINGS } from "../test/helpers";
 
 async function store(from: number, to: number) {
   const articles = manyArticles(to).slice(from);
   for (let i = 0; i < articles.length; i += 1000) await Promise.all(articles.slice(i, i + 1000).map((a) => writeArticle(env.ARTICLES, a)));
   const newest = manyArticles(to).slice(-SETTINGS.itemsPerFeed).reverse();
-  await writeFeedIndex(env.ARTICLES, {
+  await writeFeedIndex(env.ARTICLES, KEYS.feed(MAIN_SCOPE), {
     version: `v${to}`,
     lastModified: Date.parse(newest[0]?.updated ?? ""),
-    items: await Promise.all(newest.map(async (a): Promise<[string, string]> => [a.id, await articleEtag(a)])),
+    page: 0,
+    items: await Promise.all(newest.map(async (a): Promise<[string, string, number]> => [a.id, await articleEtag(a), 1])),
+    history: [[`v${to}`, 1]],
   });
 }
 

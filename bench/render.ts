@@ -24,7 +24,11 @@ const SETTINGS = {
   maxAge: 300,
   staleWhileRevalidate: 600,
   staleIfError: 86_400,
+  archiveMaxAge: 86_400,
   responseCache: true,
+  hubs: [],
+  pingDelayMs: 0,
+  pollMinInterval: 0,
 };
 
 /** ~1 KB of HTML per article, with the markup, entities and quotes real articles have. */

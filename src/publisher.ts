@@ -1,10 +1,14 @@
 import { DurableObject } from "cloudflare:workers";
 import { type Article, articleEtag, canonicalJson } from "./article";
 import { inOffsetOf } from "./dates";
+import { documentUrls } from "./feed/formats";
 import { sha256Base64url } from "./hash";
 import { strongMatch, type TagList, weakMatch } from "./http/preconditions";
+import { changedIndexes, createPagingTables, hasDirty, type Plan, placeArticle, planDocuments, recordPlan, scopeList } from "./paging";
+import { parseScopeKey } from "./scopes";
 import { settingsFrom } from "./settings";
-import { EMPTY_FEED, type FeedIndex, KEYS, MAIN_SCOPE, writeArticle, writeFeedIndex, writeRetraction } from "./store";
+import { deleteFeedIndex, type FeedIndex, KEYS, writeArticle, writeFeedIndex, writeRetraction, writeScopes } from "./store";
+import { createPingTable, deliverPings, queuePings } from "./websub";
 
 /** One article to store, with what the request said about it. */
 export interface Submission {
@@ -23,17 +27,23 @@ export interface Versioned {
 export type PutOutcome = (Versioned & { status: "created" | "updated" | "unchanged" }) | { status: "precondition-failed" };
 export type RemoveOutcome = "retracted" | "not-found" | "precondition-failed";
 
-/** What a write returns: its outcome, and the feed index KV holds after it (for the caller's isolate to use at once). */
+/**
+ * What a write returns: its outcome, and the current feed documents the flush that
+ * carried it wrote to KV, by key (null: deleted), for the caller's isolate to use at once.
+ */
 export interface Written<T> {
   outcome: T;
-  index?: FeedIndex;
+  indexes?: Record<string, FeedIndex | null>;
 }
 
 /** KV allows one write per second to a key; no key is written faster. */
 const KEY_WRITE_INTERVAL_MS = 1000;
-/** KV writes per flush round, well under the 1,000 operations an invocation may make. */
+/** Articles and feed documents per flush round: together well under the 1,000 KV operations an invocation may make. */
 const FLUSH_BATCH = 500;
+const DOC_BUDGET = 400;
 const RETRY_MS = 5000;
+/** Read-your-writes covers a flush that wrote at most this many current documents (else the caller re-reads KV). */
+const RETURNED_INDEXES = 32;
 
 interface Row extends Record<string, SqlStorageValue> {
   id: string;
@@ -57,8 +67,8 @@ export class Publisher extends DurableObject<Env> {
   private flushes: Promise<void> = Promise.resolve();
   /** When each KV key was last written by this object. */
   private readonly written = new Map<string, number>();
-  /** The feed index this object last wrote to KV. */
-  private lastIndex?: FeedIndex;
+  /** The current feed documents the last flush wrote. */
+  private lastWritten?: Record<string, FeedIndex | null>;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -68,8 +78,15 @@ export class Publisher extends DurableObject<Env> {
     this.sql.exec("CREATE INDEX IF NOT EXISTS articles_newest ON articles (published_ms DESC, id)");
     this.sql.exec("CREATE TABLE IF NOT EXISTS outbox (id TEXT PRIMARY KEY, seq INTEGER NOT NULL)");
     this.sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    createPagingTables(this.sql);
+    createPingTable(this.sql);
+    // Articles stored before feeds had scopes and pages: place them once.
+    if (this.sql.exec("SELECT 1 FROM members LIMIT 1").toArray().length === 0) {
+      for (const row of this.sql.exec<Row>("SELECT * FROM articles WHERE retracted IS NULL"))
+        placeArticle(this.sql, row.id, JSON.parse(row.json));
+    }
     // Changes committed before a restart but not yet in KV are flushed at once.
-    if (this.sql.exec("SELECT 1 FROM outbox LIMIT 1").toArray().length > 0) void ctx.storage.setAlarm(Date.now());
+    if (this.pendingWork()) void ctx.storage.setAlarm(Date.now());
   }
 
   async get(id: string): Promise<Versioned | null> {
@@ -91,7 +108,7 @@ export class Publisher extends DurableObject<Env> {
     // and a Durable Object otherwise accepts new requests while it does.
     const outcome = await this.ctx.blockConcurrencyWhile(() => this.commit(submissions));
     await this.sync();
-    return { outcome, index: this.lastIndex };
+    return { outcome, indexes: this.lastWritten };
   }
 
   private async commit(submissions: Submission[]): Promise<PutOutcome[]> {
@@ -129,6 +146,7 @@ export class Publisher extends DurableObject<Env> {
           Date.parse(article.published),
           Date.parse(article.updated),
         );
+        placeArticle(this.sql, article.id, article);
         this.enqueue(article.id);
       }
     });
@@ -142,14 +160,27 @@ export class Publisher extends DurableObject<Env> {
     if (ifMatch && !strongMatch(ifMatch, row.etag)) return { outcome: "precondition-failed" };
     this.ctx.storage.transactionSync(() => {
       this.sql.exec("UPDATE articles SET retracted = ? WHERE id = ?", new Date().toISOString(), id);
+      placeArticle(this.sql, id, null);
       this.enqueue(id);
     });
     await this.sync();
-    return { outcome: "retracted", index: this.lastIndex };
+    return { outcome: "retracted", indexes: this.lastWritten };
   }
 
   override async alarm(): Promise<void> {
     await this.sync();
+    const next = await deliverPings(this.sql);
+    if (next !== undefined) await this.wake(next);
+  }
+
+  /** Sets the alarm for `at` unless it is already set sooner. */
+  private async wake(at: number): Promise<void> {
+    const set = await this.ctx.storage.getAlarm();
+    if (set === null || at < set) await this.ctx.storage.setAlarm(at);
+  }
+
+  private pendingWork(): boolean {
+    return this.sql.exec("SELECT 1 FROM outbox LIMIT 1").toArray().length > 0 || hasDirty(this.sql);
   }
 
   private row(id: string): Row | null {
@@ -172,22 +203,24 @@ export class Publisher extends DurableObject<Env> {
     const flush = this.flushes.then(() => this.flush());
     this.flushes = flush.catch((e) => {
       console.error("publisher: KV flush failed, retrying:", e);
-      return this.ctx.storage.setAlarm(Date.now() + RETRY_MS);
+      return this.wake(Date.now() + RETRY_MS);
     });
     await this.flushes;
   }
 
   /**
-   * One round: the pending articles, then the feed index as it stood when they were
-   * read (so the index never names an article KV does not have yet). Each key is
-   * written at most once a second (KV's limit); a backlog continues from the alarm,
-   * keeping an invocation well under KV's 1,000 operations.
+   * One round: the pending articles, then the feed documents as they stood when those
+   * were read, and only when they were all that was pending, so a document never names
+   * an article version KV does not have yet. Each key is written at most once a second
+   * (KV's limit); a backlog continues from the alarm, keeping an invocation well under
+   * KV's 1,000 operations.
    */
   private async flush(): Promise<void> {
     const pending = this.sql.exec<{ id: string; seq: number }>("SELECT id, seq FROM outbox ORDER BY seq LIMIT ?", FLUSH_BATCH).toArray();
-    if (pending.length === 0) return;
+    const backlog = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM outbox").one().n > pending.length;
+    if (pending.length === 0 && !hasDirty(this.sql)) return;
     const rows = pending.map(({ id }) => this.row(id));
-    const feed = this.feedRows();
+    const plan = backlog ? undefined : planDocuments(this.sql, settingsFrom(this.env).itemsPerFeed, DOC_BUDGET);
     const kv = this.env.ARTICLES;
     await Promise.all(
       rows.map(async (row) => {
@@ -196,21 +229,56 @@ export class Publisher extends DurableObject<Env> {
         await (row.retracted ? writeRetraction(kv, row.id, row.retracted) : writeArticle(kv, JSON.parse(row.json)));
       }),
     );
-    const version = feed.length ? await sha256Base64url(feed.map((r) => `${r.id} ${r.etag}`).join("\n")) : EMPTY_FEED.version;
-    const last = this.meta("index");
-    if (version !== last?.version) {
-      // Last-Modified moves forward whenever the feed changes (a retraction or a back-dated
-      // article too), so If-Modified-Since never misses a change; never past now.
-      const newest = feed.length ? Math.min(Math.max(...feed.map((r) => r.updated_ms)), Date.now()) : 0;
-      const lastModified = last ? Math.max(newest, last.lastModified + 1000) : newest;
-      await this.spaced(KEYS.feed(MAIN_SCOPE));
-      const index: FeedIndex = { version, lastModified, items: feed.map((r) => [r.id, r.etag]) };
-      await writeFeedIndex(kv, index);
-      this.setMeta("index", { version, lastModified });
-      this.lastIndex = index;
-    }
+    if (plan) await this.writeDocuments(plan);
     for (const { id, seq } of pending) this.sql.exec("DELETE FROM outbox WHERE id = ? AND seq = ?", id, seq);
-    if (this.sql.exec("SELECT 1 FROM outbox LIMIT 1").toArray().length > 0) await this.ctx.storage.setAlarm(Date.now());
+    if (this.pendingWork()) await this.wake(Date.now());
+  }
+
+  /** Writes the plan's changed documents (and the scope list, if it changed), then queues the hub pings. */
+  private async writeDocuments(plan: Plan): Promise<void> {
+    const kv = this.env.ARTICLES;
+    const settings = settingsFrom(this.env);
+    const changed = await changedIndexes(this.sql, plan.docs, Date.now());
+    const current: Record<string, FeedIndex | null> = {};
+    await Promise.all([
+      ...changed.map(async ({ doc, index }) => {
+        const key = KEYS.feed(doc.scope, doc.page);
+        await this.spaced(key);
+        await writeFeedIndex(kv, key, index);
+        if (doc.page === 0) current[key] = index;
+      }),
+      ...plan.emptied.flatMap(({ scope, pages }) =>
+        pages.map(async (page) => {
+          const key = KEYS.feed(scope, page);
+          await this.spaced(key);
+          await deleteFeedIndex(kv, key);
+          if (page === 0) current[key] = null;
+        }),
+      ),
+    ]);
+    recordPlan(this.sql, plan, changed);
+    if (plan.scopes.length > 0) await this.writeScopeList();
+    this.lastWritten = Object.keys(current).length <= RETURNED_INDEXES ? current : undefined;
+    // Subscribers follow the current documents; archive pages advertise no hub.
+    const urls = changed
+      .filter(({ doc }) => doc.page === 0)
+      .flatMap(({ doc }) => Object.values(documentUrls(settings.siteUrl, parseScopeKey(doc.scope))));
+    if (settings.hubs.length > 0 && urls.length > 0) {
+      const due = Date.now() + settings.pingDelayMs;
+      queuePings(this.sql, settings.hubs, urls, due);
+      await this.wake(due);
+    }
+  }
+
+  private async writeScopeList(): Promise<void> {
+    const scopes = scopeList(this.sql);
+    const version = await sha256Base64url(JSON.stringify(scopes));
+    const last = this.meta("scopes");
+    if (version === last?.version) return;
+    const lastModified = last ? Math.max(Date.now(), last.lastModified + 1000) : Date.now();
+    await this.spaced(KEYS.scopes);
+    await writeScopes(this.env.ARTICLES, { version, lastModified, scopes });
+    this.setMeta("scopes", { version, lastModified });
   }
 
   /** Waits until `key` was last written at least a second ago (KV allows one write per second per key). */
@@ -221,11 +289,6 @@ export class Publisher extends DurableObject<Env> {
     if (this.written.size > FLUSH_BATCH * 4) {
       for (const [k, at] of this.written) if (Date.now() - at >= KEY_WRITE_INTERVAL_MS) this.written.delete(k);
     }
-  }
-
-  /** The main feed as it stands: its newest ITEMS_PER_FEED live articles. */
-  private feedRows(): Row[] {
-    return this.newest(settingsFrom(this.env).itemsPerFeed);
   }
 
   /** Live articles, newest first (ties by id), after `after` when given: feeds and API pages share this order. */

@@ -17,8 +17,25 @@ const SettingsSchema = z
     CACHE_MAX_AGE: z.coerce.number().int().min(60).max(86_400),
     CACHE_STALE_WHILE_REVALIDATE: z.coerce.number().int().min(0),
     CACHE_STALE_IF_ERROR: z.coerce.number().int().min(0),
+    /** max-age of archive pages (RFC 5005): they change only when an archived article is edited or retracted. */
+    CACHE_ARCHIVE_MAX_AGE: z.coerce.number().int().min(60).default(86_400),
     /** "off" renders every request (for benchmarking the miss path); "on" keeps rendered feeds in memory and the Cache API. */
     RESPONSE_CACHE: z.enum(["on", "off"]).default("on"),
+    /** WebSub hubs, comma-separated; empty: none. */
+    WEBSUB_HUBS: z
+      .string()
+      .default("")
+      .transform((v) =>
+        v
+          .split(",")
+          .map((h) => h.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.url({ protocol: /^https?$/ }))),
+    /** Seconds between a change and the hub pings: KV takes up to 60 s to reach every location a hub may fetch from. */
+    WEBSUB_PING_DELAY: z.coerce.number().int().min(0).max(3600).default(60),
+    /** An unconditional fetch of the same feed by the same client sooner than this many seconds gets 429; 0 turns it off. */
+    POLL_MIN_INTERVAL: z.coerce.number().int().min(0).default(0),
   })
   .transform((v) => ({
     siteUrl: v.SITE_URL.replace(/\/+$/, ""),
@@ -31,7 +48,11 @@ const SettingsSchema = z
     maxAge: v.CACHE_MAX_AGE,
     staleWhileRevalidate: v.CACHE_STALE_WHILE_REVALIDATE,
     staleIfError: v.CACHE_STALE_IF_ERROR,
+    archiveMaxAge: v.CACHE_ARCHIVE_MAX_AGE,
     responseCache: v.RESPONSE_CACHE === "on",
+    hubs: v.WEBSUB_HUBS,
+    pingDelayMs: v.WEBSUB_PING_DELAY * 1000,
+    pollMinInterval: v.POLL_MIN_INTERVAL,
   }));
 
 export type Settings = z.output<typeof SettingsSchema>;

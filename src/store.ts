@@ -7,15 +7,22 @@ import { type Article, articleEtag } from "./article";
  *
  * | key              | value                                                                  |
  * | ---------------- | ---------------------------------------------------------------------- |
- * | `article:{id}`   | one article (the JSON of src/article.ts), or `{ id, retracted }` once retracted |
- * | `feed:{scope}`   | the feed's items as `[id, etag]`, newest first, with its version and Last-Modified |
+ * | key                     | value                                                                  |
+ * | ----------------------- | ---------------------------------------------------------------------- |
+ * | `article:{id}`          | one article (the JSON of src/article.ts), or `{ id, retracted }` once retracted |
+ * | `feed:{scope}`          | a scope's current feed document: its items as `[id, etag, seq]`, newest first, version, Last-Modified, archive links |
+ * | `feed:{scope}:{page}`   | one archive page of that scope (RFC 5005), the same shape                |
+ * | `scopes`                | every scope that has articles: `[kind, slug, name]`, for /feeds.opml     |
  *
+ * `{scope}` is `main`, `section:{slug}`, `author:{slug}` or `tag:{slug}` (src/scopes.ts).
  * A feed costs one read of its `feed:` key plus one bulk read per 100 items, whatever
  * the size of the archive: no `list()` on the read path (the free plan allows 1,000 a day).
  */
 export const KEYS = {
   article: (id: string) => `article:${id}`,
-  feed: (scope: string) => `feed:${scope}`,
+  /** Page 0 is the current document. */
+  feed: (scope: string, page = 0) => (page ? `feed:${scope}:${page}` : `feed:${scope}`),
+  scopes: "scopes",
 } as const;
 
 export const MAIN_SCOPE = "main";
@@ -57,16 +64,36 @@ const StoredArticleSchema: z.ZodType<Article> = z.strictObject({
 const RetractionSchema = z.strictObject({ id: z.string(), retracted: z.string() });
 
 const FeedIndexSchema = z.strictObject({
-  /** Changes exactly when the feed's items or their content change. */
+  /** Changes exactly when the document's bytes would: its items, their content, its name or links. */
   version: z.string(),
-  /** The newest `updated` among the items, ms since the epoch (0 when empty). */
+  /** The newest `updated` among the items, ms since the epoch, moved forward on every change (0 when empty). */
   lastModified: z.number(),
-  /** `[id, etag]`: the etag says which version of the article the feed shows. */
-  items: z.array(z.tuple([z.string(), z.string()])),
+  /** The scope's name as articles spell it (absent for the main feed). */
+  name: z.string().optional(),
+  /** 0 for the current document, else the archive page's number (stable: never renumbered). */
+  page: z.number().int(),
+  /** The next older archive page (RFC 5005 prev-archive), if any. */
+  older: z.number().int().optional(),
+  /** On an archive page, the next newer one (next-archive); absent when the next newer is the current document. */
+  newer: z.number().int().optional(),
+  /**
+   * `[id, etag, seq]`, newest first: the etag says which version of the article the
+   * document shows, seq the document's change number when that version entered it.
+   */
+  items: z.array(z.tuple([z.string(), z.string(), z.number()])),
+  /** Recent `[version, seq]`, oldest first: the versions a delta (RFC 3229) can start from. */
+  history: z.array(z.tuple([z.string(), z.number()])),
 });
 export type FeedIndex = z.output<typeof FeedIndexSchema>;
 
-export const EMPTY_FEED: FeedIndex = { version: "empty", lastModified: 0, items: [] };
+export const EMPTY_FEED: FeedIndex = { version: "empty", lastModified: 0, page: 0, items: [], history: [] };
+
+const ScopesSchema = z.strictObject({
+  version: z.string(),
+  lastModified: z.number(),
+  scopes: z.array(z.tuple([z.enum(["section", "author", "tag"]), z.string(), z.string()])),
+});
+export type ScopeList = z.output<typeof ScopesSchema>;
 
 export type StoredArticle = { article: Article } | { retracted: string };
 
@@ -77,49 +104,64 @@ export async function readArticle(kv: KVNamespace, id: string): Promise<StoredAr
   return retraction.success ? { retracted: retraction.data.retracted } : { article: StoredArticleSchema.parse(raw) };
 }
 
-/** Feed indexes this isolate read recently, per namespace: a hot poll then reads no KV at all. */
-const recent = new WeakMap<KVNamespace, Map<string, { at: number; index: FeedIndex }>>();
+/** Feed indexes this isolate read recently, per namespace and key: a hot poll then reads no KV at all. */
+const recent = new WeakMap<KVNamespace, Map<string, { at: number; index: FeedIndex | null }>>();
+const KEPT_INDEXES = 1000;
 
 /**
- * A feed's index. With `reuseMs`, an index this isolate read that recently is reused
- * (KV itself caches reads at the edge for 60 s; this adds at most `reuseMs`).
+ * A feed document's index by its key (KEYS.feed), or null when there is none. With
+ * `reuseMs`, an index this isolate read that recently is reused (KV itself caches reads
+ * at the edge for 60 s; this adds at most `reuseMs`).
  */
-export async function readFeedIndex(kv: KVNamespace, scope = MAIN_SCOPE, reuseMs = 0): Promise<FeedIndex> {
+export async function readFeedIndex(kv: KVNamespace, key = KEYS.feed(MAIN_SCOPE), reuseMs = 0): Promise<FeedIndex | null> {
   let read = recent.get(kv);
   if (!read) {
     read = new Map();
     recent.set(kv, read);
   }
-  const hit = read.get(scope);
+  const hit = read.get(key);
   if (hit && Date.now() - hit.at < reuseMs) return hit.index;
   // The value is kept, never the promise: another request may not await this one's I/O.
-  const raw = await kv.get(KEYS.feed(scope), "json");
-  const stored = raw === null ? EMPTY_FEED : FeedIndexSchema.parse(raw);
+  const raw = await kv.get(key, "json");
+  const stored = raw === null ? null : FeedIndexSchema.parse(raw);
   // Last-Modified only moves forward, so an older index from KV's edge cache never
   // replaces a newer one this isolate already knows (say, from its own publish).
-  const index = hit && hit.index.lastModified > stored.lastModified ? hit.index : stored;
-  read.set(scope, { at: Date.now(), index });
+  const index = hit?.index && (!stored || hit.index.lastModified > stored.lastModified) ? hit.index : stored;
+  read.set(key, { at: Date.now(), index });
+  if (read.size > KEPT_INDEXES) read.delete(read.keys().next().value ?? "");
   return index;
 }
 
 /**
- * After a write through this isolate: its next requests use the index the Publisher
- * wrote (read-your-writes even where KV's edge cache still holds the old one), or read
- * KV afresh when the write changed no index.
+ * After a write through this isolate: its next requests use the indexes the Publisher
+ * wrote (read-your-writes even where KV's edge cache still holds older ones), or read
+ * KV afresh when it did not say which it wrote.
  */
-export function rememberFeedIndex(kv: KVNamespace, written: unknown, scope = MAIN_SCOPE): void {
+export function rememberFeedIndexes(kv: KVNamespace, written: unknown): void {
   if (written === undefined) {
     forgetFeedIndexes(kv);
     return;
   }
-  const entry = { at: Date.now(), index: FeedIndexSchema.parse(written) }; // it crossed an RPC boundary
-  const read = recent.get(kv);
-  if (read) read.set(scope, entry);
-  else recent.set(kv, new Map([[scope, entry]]));
+  // It crossed an RPC boundary: checked like a KV read.
+  const indexes = z.record(z.string(), FeedIndexSchema.nullable()).parse(written);
+  let read = recent.get(kv);
+  if (!read) {
+    read = new Map();
+    recent.set(kv, read);
+  }
+  for (const [key, index] of Object.entries(indexes)) {
+    const known = read.get(key)?.index;
+    if (!(index && known && known.lastModified > index.lastModified)) read.set(key, { at: Date.now(), index });
+  }
 }
 
 /** Drops this isolate's copies of the feed indexes: its next requests read KV. */
 export const forgetFeedIndexes = (kv: KVNamespace) => recent.delete(kv);
+
+export async function readScopes(kv: KVNamespace): Promise<ScopeList> {
+  const raw = await kv.get(KEYS.scopes, "json");
+  return raw === null ? { version: "none", lastModified: 0, scopes: [] } : ScopesSchema.parse(raw);
+}
 
 /** Articles this isolate has read, by etag: a version of an article never changes, so it never goes stale. */
 const articlesRead = new WeakMap<KVNamespace, { bytes: number; entries: Map<string, { article: Article; bytes: number }> }>();
@@ -133,7 +175,7 @@ const ARTICLES_KEPT_BYTES = 16 * 1024 * 1024;
  * independently) throws: a feed must never be served, or cached, under a version it
  * does not show.
  */
-export async function readFeedArticles(kv: KVNamespace, index: FeedIndex): Promise<Article[]> {
+export async function readFeedArticles(kv: KVNamespace, items: FeedIndex["items"]): Promise<Article[]> {
   let kept = articlesRead.get(kv);
   if (!kept) {
     kept = { bytes: 0, entries: new Map() };
@@ -142,7 +184,7 @@ export async function readFeedArticles(kv: KVNamespace, index: FeedIndex): Promi
   const { entries: held } = kept;
   const found = new Map<string, Article>();
   const wanted: [string, string][] = [];
-  for (const [id, etag] of index.items) {
+  for (const [id, etag] of items) {
     const entry = held.get(etag);
     if (!entry) {
       wanted.push([id, etag]);
@@ -177,7 +219,7 @@ export async function readFeedArticles(kv: KVNamespace, index: FeedIndex): Promi
     held.delete(etag);
     kept.bytes -= entry.bytes;
   }
-  return index.items.map(([, etag]) => found.get(etag) as Article);
+  return items.map(([, etag]) => found.get(etag) as Article);
 }
 
 export const writeArticle = (kv: KVNamespace, article: Article) => kv.put(KEYS.article(article.id), JSON.stringify(article));
@@ -185,4 +227,9 @@ export const writeArticle = (kv: KVNamespace, article: Article) => kv.put(KEYS.a
 /** A retracted article keeps a tombstone, so its page can answer 410 Gone rather than 404. */
 export const writeRetraction = (kv: KVNamespace, id: string, at: string) => kv.put(KEYS.article(id), JSON.stringify({ id, retracted: at }));
 
-export const writeFeedIndex = (kv: KVNamespace, index: FeedIndex, scope = MAIN_SCOPE) => kv.put(KEYS.feed(scope), JSON.stringify(index));
+export const writeFeedIndex = (kv: KVNamespace, key: string, index: FeedIndex) => kv.put(key, JSON.stringify(index));
+
+/** A scope with no articles left has no feed: its documents answer 404. */
+export const deleteFeedIndex = (kv: KVNamespace, key: string) => kv.delete(key);
+
+export const writeScopes = (kv: KVNamespace, list: ScopeList) => kv.put(KEYS.scopes, JSON.stringify(list));

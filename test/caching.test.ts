@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { forgetFeedIndexes, readFeedIndex, writeFeedIndex } from "../src/store";
-import { countingKv, makeArticle, publish, request, SETTINGS, seedArticle } from "./helpers";
+import { forgetFeedIndexes, writeFeedIndex } from "../src/store";
+import { countingKv, feedIndex, MAIN_KEY, makeArticle, publish, request, SETTINGS, seedArticle } from "./helpers";
 
 const FEEDS = ["/feed.xml", "/atom.xml", "/feed.json"];
 const PAGES = [...FEEDS, "/", "/articles/maduro-considering-asylum"];
@@ -170,17 +170,17 @@ describe("the cost of a poll", () => {
 describe("read-your-writes", () => {
   it("shows a publish on this isolate's next request even while KV's edge copy of the index is older", async () => {
     await publish([seedArticle()]);
-    const old = await readFeedIndex(env.ARTICLES);
+    const old = await feedIndex();
     const res = await request("/api/articles/fresh", {
       method: "PUT",
       headers: { Authorization: "Bearer test-token", "Content-Type": "application/json" },
       body: JSON.stringify({ title: "Fresh story", summary: "Just in.", authors: [{ name: "Ann" }], published: "2026-06-01T10:00:00Z" }),
     });
     expect(res.status).toBe(201);
-    await writeFeedIndex(env.ARTICLES, old); // a location whose edge cache still has the old index
+    await writeFeedIndex(env.ARTICLES, MAIN_KEY, old); // a location whose edge cache still has the old index
     expect(await (await get("/feed.json")).text()).toContain("Fresh story");
     // and once the isolate re-reads KV, the older index does not replace the newer one
-    expect((await readFeedIndex(env.ARTICLES, undefined, 0)).items.map(([id]) => id)).toContain("fresh");
+    expect((await feedIndex()).items.map(([id]) => id)).toContain("fresh");
   });
 });
 
@@ -188,8 +188,8 @@ describe("when KV is behind", () => {
   it("never serves a feed missing an item its index lists: the last good copy, or 503", async () => {
     await publish([seedArticle()]);
     const good = await (await get("/feed.json")).text();
-    const index = await readFeedIndex(env.ARTICLES);
-    await writeFeedIndex(env.ARTICLES, { ...index, version: "ahead", items: [["not-yet-replicated", '"x"'], ...index.items] });
+    const index = await feedIndex();
+    await writeFeedIndex(env.ARTICLES, MAIN_KEY, { ...index, version: "ahead", items: [["not-yet-replicated", '"x"', 9], ...index.items] });
     forgetFeedIndexes(env.ARTICLES);
     const res = await get("/feed.json");
     expect(res.status).toBe(200);
@@ -202,9 +202,9 @@ describe("when KV is behind", () => {
 describe("when KV holds another version of an article than the index names", () => {
   it("does not render it under the index's version", async () => {
     await publish([seedArticle()]);
-    const index = await readFeedIndex(env.ARTICLES);
-    const [[id]] = index.items as [[string, string]];
-    await writeFeedIndex(env.ARTICLES, { ...index, version: "newer", items: [[id, '"a-newer-edit"']] });
+    const index = await feedIndex();
+    const [id] = index.items[0] ?? [];
+    await writeFeedIndex(env.ARTICLES, MAIN_KEY, { ...index, version: "newer", items: [[id ?? "", '"a-newer-edit"', 9]] });
     const fresh = countingKv(env.ARTICLES).kv;
     expect((await get("/feed.xml", {}, { ARTICLES: fresh })).status).toBe(503);
   });

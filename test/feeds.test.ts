@@ -134,11 +134,12 @@ describe("feed documents", () => {
     });
   });
 
-  it.each(["/feed.xml", "/atom.xml", "/feed.json"])("%s lists the newest ITEMS_PER_FEED articles, newest first", async (path) => {
-    await publish(manyArticles(SETTINGS.itemsPerFeed + 7));
+  it.each(["/feed.xml", "/atom.xml", "/feed.json"])("%s lists the newest articles not yet archived, newest first", async (path) => {
+    // At twice ITEMS_PER_FEED the oldest ITEMS_PER_FEED go to archive page 1; the rest stay current.
+    await publish(manyArticles(SETTINGS.itemsPerFeed * 2 + 7));
     const titles = (await itemsOf(path)).map(titleOf);
-    const newest = SETTINGS.itemsPerFeed + 6;
-    expect(titles).toEqual(Array.from({ length: SETTINGS.itemsPerFeed }, (_, n) => `Item ${newest - n}`));
+    const newest = SETTINGS.itemsPerFeed * 2 + 6;
+    expect(titles).toEqual(Array.from({ length: SETTINGS.itemsPerFeed + 7 }, (_, n) => `Item ${newest - n}`));
   });
 
   it("orders by the instant published, whatever the offsets", async () => {

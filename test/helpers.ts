@@ -4,7 +4,7 @@ import { type Article, type ArticleInput, ArticleSchema } from "../src/article";
 import { parseArticleFile } from "../src/content";
 import app from "../src/index";
 import { settingsFrom } from "../src/settings";
-import { rememberFeedIndex } from "../src/store";
+import { type FeedIndex, KEYS, MAIN_SCOPE, readFeedIndex, rememberFeedIndexes } from "../src/store";
 
 export const SETTINGS = settingsFrom(env);
 
@@ -69,7 +69,7 @@ export const publisher = () => env.PUBLISHER.get(env.PUBLISHER.idFromName("main"
 export async function publish(articles: Article[]): Promise<void> {
   for (let i = 0; i < articles.length; i += 500) {
     const written = await publisher().put(articles.slice(i, i + 500).map((article) => ({ article, explicitUpdated: true })));
-    rememberFeedIndex(env.ARTICLES, written.index); // as the API does after a write
+    rememberFeedIndexes(env.ARTICLES, written.indexes); // as the API does after a write
   }
 }
 
@@ -79,4 +79,13 @@ export async function request(path: string, init?: RequestInit, bindings: Partia
   const res = await app.request(path, init, { ...env, ...bindings }, ctx);
   await waitOnExecutionContext(ctx);
   return res;
+}
+
+export const MAIN_KEY = KEYS.feed(MAIN_SCOPE);
+
+/** A feed document's index as KV holds it now (read afresh); the main feed's by default. */
+export async function feedIndex(key = MAIN_KEY): Promise<FeedIndex> {
+  const index = await readFeedIndex(env.ARTICLES, key, 0);
+  if (!index) throw new Error(`no ${key} in KV`);
+  return index;
 }

@@ -14,7 +14,7 @@ export function feedPackage(feed: Feed): FeedPackage {
     language: feed.language,
     copyright: feed.copyright,
     updated: new Date(feed.updated ?? 0),
-    feedLinks: { rss: feed.links.rss, atom: feed.links.atom, json: feed.links.json },
+    feedLinks: feed.links.self,
   });
   for (const i of feed.items) {
     out.addItem({

@@ -2,9 +2,10 @@ import { describe, expect, it } from "vitest";
 import { makeArticle, publish, request, SETTINGS, seedArticle } from "./helpers";
 
 const AUTODISCOVERY = [
-  `<link rel="alternate" type="application/rss+xml" title="RSS" href="${SETTINGS.siteUrl}/feed.xml">`,
-  `<link rel="alternate" type="application/atom+xml" title="Atom" href="${SETTINGS.siteUrl}/atom.xml">`,
-  `<link rel="alternate" type="application/feed+json" title="JSON Feed" href="${SETTINGS.siteUrl}/feed.json">`,
+  `<link rel="alternate" type="application/rss+xml" title="${SETTINGS.title} (RSS)" href="${SETTINGS.siteUrl}/feed.xml">`,
+  `<link rel="alternate" type="application/atom+xml" title="${SETTINGS.title} (Atom)" href="${SETTINGS.siteUrl}/atom.xml">`,
+  `<link rel="alternate" type="application/feed+json" title="${SETTINGS.title} (JSON Feed)" href="${SETTINGS.siteUrl}/feed.json">`,
+  `<link rel="outline" type="text/x-opml" title="All feeds (OPML)" href="${SETTINGS.siteUrl}/feeds.opml">`,
 ];
 
 describe("the home page", () => {

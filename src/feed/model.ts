@@ -1,6 +1,9 @@
 import type { Article, Author, Image } from "../article";
 import { escapeXml } from "../render/escape";
+import { MAIN, type Scope } from "../scopes";
 import type { Settings } from "../settings";
+import type { FeedIndex } from "../store";
+import { type DocumentUrls, documentUrls } from "./formats";
 
 export interface Category {
   term: string;
@@ -29,10 +32,16 @@ export interface FeedItem {
 }
 
 export interface FeedLinks {
+  /** The HTML page the feed is about. */
   home: string;
-  rss: string;
-  atom: string;
-  json: string;
+  /** This document, in each format. */
+  self: DocumentUrls;
+  /** On an archive page: the current document (RFC 5005 `current`). */
+  current?: DocumentUrls;
+  /** The next older archive page (`prev-archive`; `next` for readers that page). */
+  older?: DocumentUrls;
+  /** On an archive page, the next newer one (`next-archive`). */
+  newer?: DocumentUrls;
 }
 
 export interface Feed {
@@ -42,6 +51,10 @@ export interface Feed {
   language: string;
   copyright: string;
   links: FeedLinks;
+  /** WebSub hubs (current documents only: nobody subscribes to an archive page). */
+  hubs: string[];
+  /** An archive page (RFC 5005 `fh:archive`). */
+  archive: boolean;
   /** The newest `updated` among the items (never "now", so the same items give the same bytes). */
   updated?: string;
   /** The newest `published` among the items. */
@@ -55,12 +68,33 @@ export interface Feed {
 
 export const articleUrl = (settings: Settings, id: string) => `${settings.siteUrl}/articles/${id}`;
 
-export const feedLinks = (settings: Settings): FeedLinks => ({
-  home: `${settings.siteUrl}/`,
-  rss: `${settings.siteUrl}/feed.xml`,
-  atom: `${settings.siteUrl}/atom.xml`,
-  json: `${settings.siteUrl}/feed.json`,
-});
+/** Which document of which scope a feed is: its page, archive neighbours and the scope's name, from its index. */
+export type FeedView = Pick<Scope, "kind" | "slug"> & Partial<Pick<FeedIndex, "name" | "page" | "older" | "newer">>;
+
+export function feedLinks(settings: Settings, view: FeedView = MAIN): FeedLinks {
+  const urls = (page: number) => documentUrls(settings.siteUrl, view, page);
+  const links: FeedLinks = { home: `${settings.siteUrl}/`, self: urls(view.page ?? 0) };
+  if (view.page) links.current = urls(0);
+  if (view.older) links.older = urls(view.older);
+  if (view.page && view.newer) links.newer = urls(view.newer);
+  return links;
+}
+
+/** WebSub hubs are advertised on current documents only: nobody subscribes to an archive page. */
+export const hubsFor = (settings: Settings, view: FeedView) => (view.page ? [] : settings.hubs);
+
+/** Title, description and id of a scope's feed: the publication's, or one section's, author's or tag's. */
+export function describeFeed(settings: Settings, view: FeedView): Pick<Feed, "id" | "title" | "description"> {
+  const site = settings.title;
+  if (view.kind === "main") return { id: `tag:${settings.idAuthority}:feed`, title: site, description: settings.description };
+  const name = view.name ?? view.slug;
+  const description = {
+    section: `The ${name} section of ${site}.`,
+    author: `Articles by ${name} in ${site}.`,
+    tag: `Articles tagged “${name}” in ${site}.`,
+  }[view.kind];
+  return { id: `tag:${settings.idAuthority}:feed:${view.kind}:${encodeURIComponent(view.slug)}`, title: `${name} · ${site}`, description };
+}
 
 function figure(image: Image): string {
   const size = `${image.width ? ` width="${image.width}"` : ""}${image.height ? ` height="${image.height}"` : ""}`;
@@ -109,16 +143,16 @@ export function toItem(settings: Settings, article: Article): FeedItem {
 const newest = (dates: string[]) =>
   dates.reduce<string | undefined>((best, d) => (best === undefined || Date.parse(d) > Date.parse(best) ? d : best), undefined);
 
-/** The main feed: settings and articles (newest first) in, one format-neutral model out. */
-export function buildFeed(settings: Settings, articles: Article[]): Feed {
+/** One feed document: settings, which document it is, and its articles (newest first) in; one format-neutral model out. */
+export function buildFeed(settings: Settings, articles: Article[], view: FeedView = MAIN): Feed {
   const items = articles.map((a) => toItem(settings, a));
   return {
-    id: `tag:${settings.idAuthority}:feed`,
-    title: settings.title,
-    description: settings.description,
+    ...describeFeed(settings, view),
     language: settings.language,
     copyright: settings.copyright,
-    links: feedLinks(settings),
+    links: feedLinks(settings, view),
+    hubs: hubsFor(settings, view),
+    archive: Boolean(view.page),
     updated: newest(items.map((i) => i.updated)),
     published: newest(items.map((i) => i.published)),
     ttlMinutes: Math.ceil(settings.maxAge / 60),

@@ -1,29 +1,62 @@
 import type { Context } from "hono";
-import { etagOf, serveVersioned } from "../http/representation";
+import { cacheControl } from "../http/caching";
+import { weakMatch } from "../http/preconditions";
+import { etagOf, serveVersioned, type Version } from "../http/representation";
+import { problem } from "../problem";
+import { feedLinkList, linkHeader } from "../render/links";
+import { type Scope, scopeKey } from "../scopes";
 import { settingsFrom } from "../settings";
-import { type FeedIndex, readFeedArticles, readFeedIndex } from "../store";
-import { buildFeed, type Feed } from "./model";
+import { EMPTY_FEED, type FeedIndex, KEYS, readFeedArticles, readFeedIndex } from "../store";
+import type { FeedFormat } from "./formats";
+import { buildFeed, type Feed, type FeedView, feedLinks, hubsFor } from "./model";
 
 /** How long an isolate reuses a feed index it read, when the response cache is on. */
 const INDEX_REUSE_MS = 2000;
 
+/** One way of showing a feed document: a feed format (with links and deltas) or an HTML page. */
+export interface Representation {
+  /** Part of the ETag: each representation of a version has its own. */
+  name: string;
+  type: string;
+  render: (feed: Feed) => string;
+  format?: FeedFormat;
+}
+
 /**
- * One representation of the main feed: its version (and so its ETag) from the feed's
- * index alone, its bytes rendered from the index's articles only when needed.
+ * One feed document (a scope's current one, or an archive page) in one representation:
+ * its version (and so its ETag) from the document's index alone, its bytes rendered
+ * from the index's articles only when needed. With `A-IM: feed`, only the items that
+ * changed since the client's version (RFC 3229).
  */
-export function serveFeed(c: Context<{ Bindings: Env }>, name: string, type: string, render: (feed: Feed) => string | Promise<string>) {
+export function serveFeed(c: Context<{ Bindings: Env }>, scope: Pick<Scope, "kind" | "slug">, page: number, rep: Representation) {
   const settings = settingsFrom(c.env);
   const kv = c.env.ARTICLES;
   let index: FeedIndex;
+  let view: FeedView;
+  const feedOf = async (items: FeedIndex["items"]) => buildFeed(settings, await readFeedArticles(kv, items), view);
   return serveVersioned(
     c,
-    type,
+    rep.type,
     async () => {
-      const stored = await readFeedIndex(kv, undefined, settings.responseCache ? INDEX_REUSE_MS : 0);
-      // A lowered ITEMS_PER_FEED applies at once (the settings are part of the ETag).
-      index = { ...stored, items: stored.items.slice(0, settings.itemsPerFeed) };
-      return { etag: await etagOf(c.env, index.version, name), lastModified: index.lastModified };
+      const stored = await readFeedIndex(kv, KEYS.feed(scopeKey(scope), page), settings.responseCache ? INDEX_REUSE_MS : 0);
+      // The main feed exists from the start; a scope or page exists once an article puts it there.
+      if (!stored && (scope.kind !== "main" || page))
+        problem(404, "There is no such feed: no article has this section, author, tag or page.");
+      index = stored ?? EMPTY_FEED;
+      view = { ...scope, name: index.name, page: index.page, older: index.older, newer: index.newer };
+      const v: Version = { etag: await etagOf(c.env, index.version, rep.name), lastModified: index.lastModified };
+      if (page) v.cacheControl = cacheControl(settings, settings.archiveMaxAge);
+      if (rep.format) v.headers = { Link: linkHeader(feedLinkList(feedLinks(settings, view), hubsFor(settings, view), rep.format)) };
+      return v;
     },
-    async () => render(buildFeed(settings, await readFeedArticles(kv, index))),
+    async () => rep.render(await feedOf(index.items)),
+    rep.format &&
+      (async (tags) => {
+        for (const [version, seq] of index.history) {
+          if (weakMatch(tags, await etagOf(c.env, version, rep.name)))
+            return rep.render(await feedOf(index.items.filter(([, , s]) => s > seq)));
+        }
+        return undefined;
+      }),
   );
 }

@@ -5,12 +5,17 @@ import { sha256Base64url } from "../hash";
 import { problemResponse } from "../problem";
 import { settingsFrom } from "../settings";
 import { cacheControl, httpDate, notModified } from "./caching";
+import { parseTagList, type TagList } from "./preconditions";
 
 /** What identifies a response's bytes, known before rendering: enough to answer 304. */
 export interface Version {
   /** Strong ETag: changes exactly when the bytes do. */
   etag: string;
   lastModified?: number;
+  /** Instead of the feeds' default. */
+  cacheControl?: string;
+  /** More headers for every answer about this representation (say, `Link`). */
+  headers?: Record<string, string>;
 }
 
 interface Rendered extends Version {
@@ -67,13 +72,24 @@ export async function etagOf(env: Env, ...parts: string[]): Promise<string> {
 function headersFor(c: Context<{ Bindings: Env }>, v: Version): Headers {
   const headers = new Headers({
     ETag: v.etag,
-    "Cache-Control": cacheControl(settingsFrom(c.env)),
+    "Cache-Control": v.cacheControl ?? cacheControl(settingsFrom(c.env)),
     Vary: "Accept-Encoding",
     "Access-Control-Allow-Origin": "*",
+    ...v.headers,
   });
   if (v.lastModified) headers.set("Last-Modified", httpDate(v.lastModified));
   return headers;
 }
+
+/**
+ * A delta (RFC 3229 §10.4.1, 226 IM Used) fits one client's If-None-Match: shared caches
+ * must not store it, nor answer another request with it.
+ */
+const DELTA_HEADERS = { IM: "feed", "Cache-Control": "no-store", Vary: "Accept-Encoding, A-IM, If-None-Match" };
+
+/** `A-IM: feed` (instance manipulations, RFC 3229 §10.5.3). */
+const wantsFeedDelta = (header: string | undefined) =>
+  header?.split(",").some((im) => im.split(";")[0].trim().toLowerCase() === "feed") ?? false;
 
 /**
  * Compressed for the client that asked. Cloudflare rewrites `Accept-Encoding` to
@@ -82,9 +98,10 @@ function headersFor(c: Context<{ Bindings: Env }>, v: Version): Headers {
  * per version and kept; br, when gzip is not acceptable, is left to the runtime's
  * encoder; otherwise identity.
  */
-async function respond(c: Context<{ Bindings: Env }>, r: Rendered): Promise<Response> {
+async function respond(c: Context<{ Bindings: Env }>, r: Rendered, status = 200, extra: Record<string, string> = {}): Promise<Response> {
   const headers = headersFor(c, r);
   headers.set("Content-Type", r.type);
+  for (const [name, value] of Object.entries(extra)) headers.set(name, value);
   const header = (c.req.raw.cf?.clientAcceptEncoding as string | undefined) ?? c.req.header("Accept-Encoding") ?? "";
   const accepted = new Map(parseAccept(header).map((a) => [a.type.toLowerCase(), a.q]));
   const acceptable = (coding: string) => (accepted.get(coding) ?? accepted.get("*") ?? 0) > 0;
@@ -92,10 +109,10 @@ async function respond(c: Context<{ Bindings: Env }>, r: Rendered): Promise<Resp
     headers.set("Content-Encoding", "gzip");
     // Only values are shared between requests: a promise or stream from another request's I/O may not be awaited here.
     r.gzip ??= await gzip(r.body);
-    return new Response(r.gzip, { headers, encodeBody: "manual" });
+    return new Response(r.gzip, { status, headers, encodeBody: "manual" });
   }
   if (acceptable("br")) headers.set("Content-Encoding", "br");
-  return new Response(r.body, { headers });
+  return new Response(r.body, { status, headers });
 }
 
 function unavailable(c: Context<{ Bindings: Env }>, key: string, error: unknown): Promise<Response> | Response {
@@ -111,12 +128,15 @@ function unavailable(c: Context<{ Bindings: Env }>, key: string, error: unknown)
  * Serves a GET/HEAD for a versioned representation at the lowest cost: 304 when the
  * client has it (nothing rendered), else bytes kept in this isolate, else the Cache API,
  * else one render that fills both. If the store fails, the last good copy or a 503.
+ * With `delta`, a request with `A-IM: feed` naming an earlier version it knows gets only
+ * what changed since (226); one naming a version it does not know gets the whole.
  */
 export async function serveVersioned(
   c: Context<{ Bindings: Env }>,
   type: string,
   version: () => Promise<Version>,
   render: () => Promise<string>,
+  delta?: (since: TagList) => Promise<string | undefined>,
 ): Promise<Response> {
   const key = c.req.path;
   const settings = settingsFrom(c.env);
@@ -128,6 +148,16 @@ export async function serveVersioned(
     return unavailable(c, key, e);
   }
   if (notModified(c.req.raw.headers, v.etag, v.lastModified)) return new Response(null, { status: 304, headers: headersFor(c, v) });
+  const since = delta && wantsFeedDelta(c.req.header("A-IM")) ? parseTagList(c.req.header("If-None-Match")) : undefined;
+  if (delta && since) {
+    let body: string | undefined;
+    try {
+      body = await delta(since);
+    } catch (e) {
+      return unavailable(c, key, e);
+    }
+    if (body !== undefined) return respond(c, { ...v, type, body: new TextEncoder().encode(body) }, 226, DELTA_HEADERS);
+  }
   const kept = keptFor(c.env);
   let r = settings.responseCache ? kept.get(key) : undefined;
   if (r?.etag !== v.etag) {

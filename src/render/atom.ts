@@ -1,6 +1,7 @@
 import type { Author } from "../article";
 import type { Feed, FeedItem } from "../feed/model";
 import { cdata, escapeXml as x } from "./escape";
+import { feedLinkList } from "./links";
 import { mediaContent } from "./media";
 
 // Hand-written for speed; see rss.ts.
@@ -30,13 +31,14 @@ function entry(i: FeedItem): string {
 /** Atom 1.0 (RFC 4287) with Media RSS for the lead image. */
 export function renderAtom(feed: Feed): string {
   let out = `<?xml version="1.0" encoding="utf-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="http://search.yahoo.com/mrss/" xml:lang="${feed.language}">
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:fh="http://purl.org/syndication/history/1.0" xmlns:media="http://search.yahoo.com/mrss/" xml:lang="${feed.language}">
 <id>${x(feed.id)}</id>
 <title>${x(feed.title)}</title>
 <subtitle>${x(feed.description)}</subtitle>
 <updated>${feed.updated ?? EPOCH}</updated>
-<link rel="self" type="application/atom+xml" href="${x(feed.links.atom)}"/>
-<link rel="alternate" type="text/html" href="${x(feed.links.home)}"/>
+${feedLinkList(feed.links, feed.hubs, "atom")
+  .map((l) => `<link rel="${l.rel}"${l.type ? ` type="${l.type}"` : ""} href="${x(l.href)}"/>\n`)
+  .join("")}<link rel="alternate" type="text/html" href="${x(feed.links.home)}"/>${feed.archive ? "\n<fh:archive/>" : ""}
 <rights>${x(feed.copyright)}</rights>
 <generator>feedwire</generator>
 `;

@@ -1,6 +1,8 @@
 import { html, raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
-import { type Feed, type FeedItem, type FeedLinks, feedLinks } from "../feed/model";
+import { type DocumentUrls, documentUrls, FORMATS } from "../feed/formats";
+import { describeFeed, type Feed, type FeedItem } from "../feed/model";
+import { MAIN, type Scope } from "../scopes";
 import type { Settings } from "../settings";
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
@@ -10,16 +12,28 @@ a{color:#0b57a4}h1{line-height:1.2}figure{margin:1.5rem 0}img{max-width:100%;hei
 figcaption{font-size:.85rem;color:#555}.meta{color:#555;font-size:.9rem}ol{padding-left:1.2rem}
 li{margin-bottom:1rem}code{background:#f3f3f3;padding:0 .2rem}pre{overflow:auto;background:#f3f3f3;padding:.6rem}`;
 
-function page(title: string, lang: string, links: FeedLinks, body: Html): Html {
+const FORMAT_NAMES = { rss: "RSS", atom: "Atom", json: "JSON Feed" } as const;
+
+/** Autodiscovery: each feed the page belongs to, in every format, then the list of all of them. */
+function discovery(settings: Settings, scopes: Scope[]): Html {
+  return html`${scopes.map((scope) => {
+    const { title } = describeFeed(settings, scope);
+    const urls: DocumentUrls = documentUrls(settings.siteUrl, scope);
+    return (Object.keys(FORMATS) as (keyof typeof FORMATS)[]).map(
+      (f) => html`<link rel="alternate" type="${FORMATS[f].type}" title="${title} (${FORMAT_NAMES[f]})" href="${urls[f]}">
+`,
+    );
+  })}<link rel="outline" type="text/x-opml" title="All feeds (OPML)" href="${settings.siteUrl}/feeds.opml">`;
+}
+
+function page(title: string, lang: string, head: Html, body: Html): Html {
   return html`<!doctype html>
 <html lang="${lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>
-<link rel="alternate" type="application/rss+xml" title="RSS" href="${links.rss}">
-<link rel="alternate" type="application/atom+xml" title="Atom" href="${links.atom}">
-<link rel="alternate" type="application/feed+json" title="JSON Feed" href="${links.json}">
+${head}
 <style>${raw(STYLE)}</style>
 </head>
 <body>
@@ -32,20 +46,22 @@ const date = (d: string) => html`<time datetime="${d}">${d.slice(0, 10)}</time>`
 const byline = (i: FeedItem) => i.authors.map((a) => a.name).join(", ");
 
 /** The home page: the latest articles, feed autodiscovery and how to subscribe. */
-export function indexPage(feed: Feed): Html {
+export function indexPage(feed: Feed, settings: Settings): Html {
+  const { self } = feed.links;
   return page(
     feed.title,
     feed.language,
-    feed.links,
+    discovery(settings, [MAIN]),
     html`<header><h1>${feed.title}</h1><p>${feed.description}</p></header>
 <section>
 <h2>Subscribe</h2>
 <p>Paste this page's address, or one of the feeds below, into your feed reader (NetNewsWire, Feedly, Inoreader, Miniflux, newsboat…): it finds the feeds on its own.</p>
 <ul>
-<li><a href="${feed.links.rss}">RSS 2.0</a>: ${feed.links.rss}</li>
-<li><a href="${feed.links.atom}">Atom 1.0</a>: ${feed.links.atom}</li>
-<li><a href="${feed.links.json}">JSON Feed 1.1</a>: ${feed.links.json}</li>
+<li><a href="${self.rss}">RSS 2.0</a>: ${self.rss}</li>
+<li><a href="${self.atom}">Atom 1.0</a>: ${self.atom}</li>
+<li><a href="${self.json}">JSON Feed 1.1</a>: ${self.json}</li>
 </ul>
+<p>Every section, author and tag has its own feeds too: <a href="${settings.siteUrl}/feeds.opml">all of them as OPML</a>, to import into a reader at once.</p>
 </section>
 <main>
 <h2>Latest</h2>
@@ -61,15 +77,14 @@ ${feed.items.map(
   );
 }
 
-/** One article as a readable page: its link in the feeds when it has no canonical `url`. */
-export function articlePage(item: FeedItem, settings: Settings): Html {
-  const links = feedLinks(settings);
+/** One article as a readable page (its link in the feeds when it has no canonical `url`), discovering the feeds it is in. */
+export function articlePage(item: FeedItem, settings: Settings, scopes: Scope[]): Html {
   const edited = item.updated !== item.published ? html` · updated ${date(item.updated)}` : "";
   return page(
     `${item.title} · ${settings.title}`,
     item.language ?? settings.language,
-    links,
-    html`<p class="meta"><a href="${links.home}">${settings.title}</a></p>
+    discovery(settings, scopes),
+    html`<p class="meta"><a href="${settings.siteUrl}/">${settings.title}</a></p>
 <article>
 <h1>${item.title}</h1>
 <p class="meta">By ${byline(item)} · ${date(item.published)}${edited}</p>

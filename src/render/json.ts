@@ -23,7 +23,11 @@ function item(i: FeedItem): string {
 
 /** JSON Feed 1.1 (https://jsonfeed.org/version/1.1). */
 export function renderJson(feed: Feed): string {
-  return `{"version":"https://jsonfeed.org/version/1.1","title":${s(feed.title)},"home_page_url":${s(feed.links.home)},"feed_url":${s(
-    feed.links.json,
-  )},"description":${s(feed.description)},"language":${s(feed.language)},"items":[${feed.items.map(item).join(",")}]}`;
+  let out = `{"version":"https://jsonfeed.org/version/1.1","title":${s(feed.title)},"home_page_url":${s(feed.links.home)},"feed_url":${s(
+    feed.links.self.json,
+  )},"description":${s(feed.description)},"language":${s(feed.language)}`;
+  // The next older archive page: JSON Feed has no archive vocabulary, but readers page through next_url.
+  if (feed.links.older) out += `,"next_url":${s(feed.links.older.json)}`;
+  if (feed.hubs.length) out += `,"hubs":[${feed.hubs.map((url) => `{"type":"WebSub","url":${s(url)}}`).join(",")}]`;
+  return `${out},"items":[${feed.items.map(item).join(",")}]}`;
 }

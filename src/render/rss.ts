@@ -1,6 +1,7 @@
 import { rfc822 } from "../dates";
 import type { Feed, FeedItem } from "../feed/model";
 import { cdata, escapeXml as x } from "./escape";
+import { feedLinkList } from "./links";
 import { mediaContent } from "./media";
 
 // Hand-written for speed (string concatenation, one pass per field); the `feed`
@@ -21,13 +22,14 @@ function item(i: FeedItem): string {
 /** RSS 2.0 with the content, dc, atom and media namespaces. */
 export function renderRss(feed: Feed): string {
   let out = `<?xml version="1.0" encoding="utf-8"?>
-<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:media="http://search.yahoo.com/mrss/" xmlns:sy="http://purl.org/rss/1.0/modules/syndication/">
+<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:fh="http://purl.org/syndication/history/1.0" xmlns:media="http://search.yahoo.com/mrss/" xmlns:sy="http://purl.org/rss/1.0/modules/syndication/">
 <channel>
 <title>${x(feed.title)}</title>
 <link>${x(feed.links.home)}</link>
 <description>${x(feed.description)}</description>
-<atom:link href="${x(feed.links.rss)}" rel="self" type="application/rss+xml"/>
-<language>${feed.language}</language>
+${feedLinkList(feed.links, feed.hubs, "rss")
+  .map((l) => `<atom:link href="${x(l.href)}" rel="${l.rel}"${l.type ? ` type="${l.type}"` : ""}/>\n`)
+  .join("")}${feed.archive ? "<fh:archive/>\n" : ""}<language>${feed.language}</language>
 <copyright>${x(feed.copyright)}</copyright>
 `;
   if (feed.published) out += `<pubDate>${rfc822(feed.published)}</pubDate>\n`;

@@ -8,7 +8,7 @@ import { openApiDocument } from "../openapi";
 import { type FieldError, methodNotAllowed, problem, problemResponse } from "../problem";
 import type { Submission } from "../publisher";
 import { settingsFrom } from "../settings";
-import { rememberFeedIndex } from "../store";
+import { rememberFeedIndexes } from "../store";
 
 type Env_ = { Bindings: Env };
 
@@ -107,7 +107,7 @@ api.put("/articles/:id", requireToken, limit(ARTICLE_MAX_BYTES), async (c) => {
     ifNoneMatch: parseTagList(c.req.header("If-None-Match")),
   };
   const written = await publisher(c.env).put([submission]);
-  rememberFeedIndex(c.env.ARTICLES, written.index);
+  rememberFeedIndexes(c.env.ARTICLES, written.indexes);
   const [outcome] = written.outcome;
   if (!outcome || outcome.status === "precondition-failed") {
     return problem(
@@ -120,8 +120,8 @@ api.put("/articles/:id", requireToken, limit(ARTICLE_MAX_BYTES), async (c) => {
 
 api.delete("/articles/:id", requireToken, async (c) => {
   const id = checkId(c.req.param("id"));
-  const { outcome, index } = await publisher(c.env).remove(id, parseTagList(c.req.header("If-Match")));
-  rememberFeedIndex(c.env.ARTICLES, index);
+  const { outcome, indexes } = await publisher(c.env).remove(id, parseTagList(c.req.header("If-Match")));
+  rememberFeedIndexes(c.env.ARTICLES, indexes);
   if (outcome === "not-found") problem(404, `There is no article ${id}.`);
   if (outcome === "precondition-failed") problem(412, `Article ${id} has changed since you read it (If-Match).`);
   return c.body(null, 204);
@@ -137,8 +137,8 @@ api.post("/batch", requireToken, limit(BATCH_MAX_BYTES), async (c) => {
   const result = await ingestBatch(list, settingsFrom(c.env));
   if (!result.ok) return invalid(result.errors);
   const { accepted } = result;
-  const { outcome: outcomes, index } = await publisher(c.env).put(accepted.map((a) => a.submission));
-  rememberFeedIndex(c.env.ARTICLES, index);
+  const { outcome: outcomes, indexes } = await publisher(c.env).put(accepted.map((a) => a.submission));
+  rememberFeedIndexes(c.env.ARTICLES, indexes);
   return c.json({
     results: outcomes.map((o, i) =>
       o.status === "precondition-failed" ? o : { id: o.article.id, status: o.status, etag: o.etag, warnings: accepted[i]?.warnings ?? [] },

@@ -7,6 +7,7 @@ import { sha256Base64url } from "../hash";
 import { etagOf, serveVersioned } from "../http/representation";
 import { methodNotAllowed } from "../problem";
 import { articlePage, indexPage } from "../render/html";
+import { MAIN, scopesOf } from "../scopes";
 import { settingsFrom } from "../settings";
 import { readArticle } from "../store";
 
@@ -15,7 +16,9 @@ const HTML = "text/html; charset=utf-8";
 /** The HTML home page and one page per article. */
 export const pages = new Hono<{ Bindings: Env }>();
 
-pages.get("/", (c) => serveFeed(c, "home", HTML, (feed) => indexPage(feed).toString()));
+pages.get("/", (c) =>
+  serveFeed(c, MAIN, 0, { name: "home", type: HTML, render: (feed) => indexPage(feed, settingsFrom(c.env)).toString() }),
+);
 
 const errorPage = (status: 404 | 410, title: string) =>
   new HTTPException(status, {
@@ -40,7 +43,7 @@ pages.get("/articles/:id", (c) => {
     },
     async () => {
       const settings = settingsFrom(c.env);
-      return articlePage(toItem(settings, article), settings).toString();
+      return articlePage(toItem(settings, article), settings, scopesOf(article)).toString();
     },
   );
 });
