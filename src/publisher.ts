@@ -28,7 +28,7 @@ export type PutOutcome = (Versioned & { status: "created" | "updated" | "unchang
 export type RemoveOutcome = "retracted" | "not-found" | "precondition-failed";
 
 /**
- * What a write returns: its outcome, and the current feed documents the flush that
+ * What a write returns: its outcome, and the feed documents the flush that
  * carried it wrote to KV, by key (null: deleted), for the caller's isolate to use at once.
  */
 export interface Written<T> {
@@ -42,7 +42,7 @@ const KEY_WRITE_INTERVAL_MS = 1000;
 const FLUSH_BATCH = 500;
 const DOC_BUDGET = 400;
 const RETRY_MS = 5000;
-/** Read-your-writes covers a flush that wrote at most this many current documents (else the caller re-reads KV). */
+/** Read-your-writes covers a flush that wrote at most this many documents (else the caller re-reads KV). */
 const RETURNED_INDEXES = 32;
 
 interface Row extends Record<string, SqlStorageValue> {
@@ -67,7 +67,7 @@ export class Publisher extends DurableObject<Env> {
   private flushes: Promise<void> = Promise.resolve();
   /** When each KV key was last written by this object. */
   private readonly written = new Map<string, number>();
-  /** The current feed documents the last flush wrote. */
+  /** The feed documents the last flush wrote. */
   private lastWritten?: Record<string, FeedIndex | null>;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -239,26 +239,26 @@ export class Publisher extends DurableObject<Env> {
     const kv = this.env.ARTICLES;
     const settings = settingsFrom(this.env);
     const changed = await changedIndexes(this.sql, plan.docs, Date.now());
-    const current: Record<string, FeedIndex | null> = {};
+    const written: Record<string, FeedIndex | null> = {};
     await Promise.all([
       ...changed.map(async ({ doc, index }) => {
         const key = KEYS.feed(doc.scope, doc.page);
         await this.spaced(key);
         await writeFeedIndex(kv, key, index);
-        if (doc.page === 0) current[key] = index;
+        written[key] = index;
       }),
       ...plan.emptied.flatMap(({ scope, pages }) =>
         pages.map(async (page) => {
           const key = KEYS.feed(scope, page);
           await this.spaced(key);
           await deleteFeedIndex(kv, key);
-          if (page === 0) current[key] = null;
+          written[key] = null;
         }),
       ),
     ]);
     recordPlan(this.sql, plan, changed);
     if (plan.scopes.length > 0) await this.writeScopeList();
-    this.lastWritten = Object.keys(current).length <= RETURNED_INDEXES ? current : undefined;
+    this.lastWritten = Object.keys(written).length <= RETURNED_INDEXES ? written : undefined;
     // Subscribers follow the current documents; archive pages advertise no hub.
     const urls = changed
       .filter(({ doc }) => doc.page === 0)

@@ -73,6 +73,12 @@ export async function publish(articles: Article[]): Promise<void> {
   }
 }
 
+/** Retracts an article through the Publisher, as the API's DELETE does. */
+export async function retract(id: string): Promise<void> {
+  const written = await publisher().remove(id);
+  rememberFeedIndexes(env.ARTICLES, written.indexes);
+}
+
 /** Sends a request through the worker (optionally with other bindings) and waits for its after-response work. */
 export async function request(path: string, init?: RequestInit, bindings: Partial<Env> = {}): Promise<Response> {
   const ctx = createExecutionContext();
