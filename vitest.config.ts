@@ -9,8 +9,15 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
-            // The publishing secret for tests only (production: `wrangler secret put PUBLISH_TOKEN`).
-            miniflare: { bindings: { PUBLISH_TOKEN: "test-token" } },
+            miniflare: {
+              bindings: {
+                // The publishing secret for tests only (production: `wrangler secret put PUBLISH_TOKEN`).
+                PUBLISH_TOKEN: "test-token",
+                // Hubs to advertise and queue pings for; the pings fall due after the test (test/e2e/websub.test.ts sends them).
+                WEBSUB_HUBS: "https://hub.example/, https://second-hub.example/publish",
+                WEBSUB_PING_DELAY: "3600",
+              },
+            },
           }),
         ],
         test: {

@@ -118,11 +118,17 @@ describe("feed documents", () => {
       description: SETTINGS.description,
       language: "en",
       copyright: SETTINGS.copyright,
-      atom: { links: [{ href: `${SETTINGS.siteUrl}/feed.xml`, rel: "self", type: "application/rss+xml" }] },
+      atom: {
+        links: [
+          { href: `${SETTINGS.siteUrl}/feed.xml`, rel: "self", type: "application/rss+xml" },
+          ...SETTINGS.hubs.map((href) => ({ href, rel: "hub" })),
+        ],
+      },
     });
     const atom = (await fetchParsed("/atom.xml")).parsed;
     expect(atom.feed.links).toEqual([
       { rel: "self", type: "application/atom+xml", href: `${SETTINGS.siteUrl}/atom.xml` },
+      ...SETTINGS.hubs.map((href) => ({ rel: "hub", href })),
       { rel: "alternate", type: "text/html", href: `${SETTINGS.siteUrl}/` },
     ]);
     const json = (await fetchParsed("/feed.json")).parsed;

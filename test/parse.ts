@@ -16,9 +16,9 @@ export interface ParsedFeed {
   link: (rel: string) => string | undefined;
 }
 
-export async function fetchFeed(path: string, init?: RequestInit, bindings?: Partial<Env>): Promise<ParsedFeed> {
-  const res = await request(path, init, bindings);
-  expect(res.status, path).toBe(200);
+export async function fetchFeed(path: string, init?: RequestInit, status = 200): Promise<ParsedFeed> {
+  const res = await request(path, init);
+  expect(res.status, path).toBe(status);
   const body = await res.text();
   const { format, feed } = parseFeed(path.endsWith(".json") ? JSON.parse(body) : body) as { format: string; feed: Record<string, any> };
   const items: Record<string, any>[] = (format === "atom" ? feed.entries : feed.items) ?? [];
