@@ -1,4 +1,4 @@
-import { env, runInDurableObject } from "cloudflare:test";
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { deliverPings, PING_ATTEMPTS, retryDelay } from "../src/websub";
 import { makeArticle, manyArticles, publish, publisher, request, SETTINGS } from "./helpers";
