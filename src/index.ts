@@ -13,6 +13,8 @@ app.route("/api", api);
 app.route("/", feeds);
 app.route("/", pages);
 
+app.notFound(() => problemResponse(404, "There is nothing at this address."));
+
 app.onError((err, c) => {
   if (err instanceof HTTPException) return err.getResponse();
   // Logged for the operator; the client gets no stack trace.

@@ -45,3 +45,11 @@ describe("an article page", () => {
     expect((await request(path)).status).toBe(404);
   });
 });
+
+describe("an address that is nothing", () => {
+  it("answers 404 as problem+json", async () => {
+    const res = await request("/no/such/thing");
+    expect(res.status).toBe(404);
+    expect(res.headers.get("Content-Type")).toBe("application/problem+json");
+  });
+});

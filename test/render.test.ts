@@ -1,10 +1,13 @@
 import { XMLValidator } from "fast-xml-parser";
 import { parseFeed } from "feedsmith";
 import { describe, expect, it } from "vitest";
+import { articleEtag } from "../src/article";
+import { encodeFeed } from "../src/feed/encode";
 import { buildFeed } from "../src/feed/model";
 import { renderAtom } from "../src/render/atom";
 import { renderJson } from "../src/render/json";
 import { renderRss } from "../src/render/rss";
+import { MAIN } from "../src/scopes";
 import { makeArticle, manyArticles, SETTINGS, seedArticle } from "./helpers";
 import { feedPackage } from "./oracle";
 
@@ -127,5 +130,35 @@ describe("escaping", () => {
     expect(FEED.items[0]?.contentHtml).toContain(
       "<figcaption>&quot;Quoted&quot; &amp; &lt;caption&gt; <small>Photo: A &amp; B</small></figcaption>",
     );
+  });
+});
+
+describe("items kept as bytes", () => {
+  const articles = [TRICKY, seedArticle(), ...manyArticles(3)];
+  const etags = (list: typeof articles) => Promise.all(list.map((a) => articleEtag(a)));
+  const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+  it.each([
+    ["rss", renderRss],
+    ["atom", renderAtom],
+    ["json", renderJson],
+  ] as const)("%s: the same bytes as the whole render, first and kept, and an edit shows", async (format, render) => {
+    const settings = { ...SETTINGS }; // its own cache
+    const first = encodeFeed(settings, format, MAIN, articles, await etags(articles));
+    expect(text(first)).toBe(render(buildFeed(settings, articles)));
+    expect(encodeFeed(settings, format, MAIN, articles, await etags(articles))).toEqual(first);
+    const edited = [{ ...TRICKY, title: "Edited title" }, ...articles.slice(1)];
+    const after = text(encodeFeed(settings, format, MAIN, edited, await etags(edited)));
+    expect(after).toBe(render(buildFeed(settings, edited)));
+    expect(after).toContain("Edited title");
+  });
+});
+
+describe("feed ids", () => {
+  it("never equal an item id, whatever the article is called", () => {
+    const feed = buildFeed(SETTINGS, [makeArticle({ id: "feed" })]);
+    expect(feed.id).toBe(`tag:${SETTINGS.idAuthority}:/`);
+    expect(feed.items[0]?.id).toBe(`tag:${SETTINGS.idAuthority}:feed`);
+    expect(buildFeed(SETTINGS, [], { kind: "section", slug: "world" }).id).toBe(`tag:${SETTINGS.idAuthority}:/sections/world`);
   });
 });

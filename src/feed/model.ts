@@ -1,6 +1,6 @@
 import type { Article, Author, Image } from "../article";
 import { escapeXml } from "../render/escape";
-import { MAIN, type Scope } from "../scopes";
+import { MAIN, type Scope, scopePath } from "../scopes";
 import type { Settings } from "../settings";
 import type { FeedIndex } from "../store";
 import { type DocumentUrls, documentUrls } from "./formats";
@@ -86,14 +86,16 @@ export const hubsFor = (settings: Settings, view: FeedView) => (view.page ? [] :
 /** Title, description and id of a scope's feed: the publication's, or one section's, author's or tag's. */
 export function describeFeed(settings: Settings, view: FeedView): Pick<Feed, "id" | "title" | "description"> {
   const site = settings.title;
-  if (view.kind === "main") return { id: `tag:${settings.idAuthority}:feed`, title: site, description: settings.description };
+  // Feed ids are the scope's path (`/`, `/sections/world`): no article id starts with `/`, so none collides with an item id.
+  const id = `tag:${settings.idAuthority}:${scopePath(view) || "/"}`;
+  if (view.kind === "main") return { id, title: site, description: settings.description };
   const name = view.name ?? view.slug;
   const description = {
     section: `The ${name} section of ${site}.`,
     author: `Articles by ${name} in ${site}.`,
     tag: `Articles tagged “${name}” in ${site}.`,
   }[view.kind];
-  return { id: `tag:${settings.idAuthority}:feed:${view.kind}:${encodeURIComponent(view.slug)}`, title: `${name} · ${site}`, description };
+  return { id, title: `${name} · ${site}`, description };
 }
 
 function figure(image: Image): string {
@@ -143,9 +145,8 @@ export function toItem(settings: Settings, article: Article): FeedItem {
 const newest = (dates: string[]) =>
   dates.reduce<string | undefined>((best, d) => (best === undefined || Date.parse(d) > Date.parse(best) ? d : best), undefined);
 
-/** One feed document: settings, which document it is, and its articles (newest first) in; one format-neutral model out. */
-export function buildFeed(settings: Settings, articles: Article[], view: FeedView = MAIN): Feed {
-  const items = articles.map((a) => toItem(settings, a));
+/** A feed document without its items: what it says about itself, from its articles' dates. */
+export function feedMeta(settings: Settings, articles: Article[], view: FeedView = MAIN): Feed {
   return {
     ...describeFeed(settings, view),
     language: settings.language,
@@ -153,11 +154,16 @@ export function buildFeed(settings: Settings, articles: Article[], view: FeedVie
     links: feedLinks(settings, view),
     hubs: hubsFor(settings, view),
     archive: Boolean(view.page),
-    updated: newest(items.map((i) => i.updated)),
-    published: newest(items.map((i) => i.published)),
+    updated: newest(articles.map((a) => a.updated)),
+    published: newest(articles.map((a) => a.published)),
     ttlMinutes: Math.ceil(settings.maxAge / 60),
     updatePeriod: settings.maxAge < 3600 ? "hourly" : "daily",
     updateFrequency: Math.max(1, Math.round((settings.maxAge < 3600 ? 3600 : 86_400) / settings.maxAge)),
-    items,
+    items: [],
   };
+}
+
+/** One feed document: settings, which document it is, and its articles (newest first) in; one format-neutral model out. */
+export function buildFeed(settings: Settings, articles: Article[], view: FeedView = MAIN): Feed {
+  return { ...feedMeta(settings, articles, view), items: articles.map((a) => toItem(settings, a)) };
 }

@@ -7,19 +7,19 @@ import { feedLinkList, linkHeader } from "../render/links";
 import { type Scope, scopeKey } from "../scopes";
 import { settingsFrom } from "../settings";
 import { EMPTY_FEED, type FeedIndex, KEYS, readFeedArticles, readFeedIndex } from "../store";
+import { encodeFeed } from "./encode";
 import type { FeedFormat } from "./formats";
 import { buildFeed, type Feed, type FeedView, feedLinks, hubsFor } from "./model";
 
 /** How long an isolate reuses a feed index it read, when the response cache is on. */
 const INDEX_REUSE_MS = 2000;
 
-/** One way of showing a feed document: a feed format (with links and deltas) or an HTML page. */
+/** One way of showing a feed document: a feed format (with links, deltas and kept item bytes) or an HTML page. */
 export interface Representation {
   /** Part of the ETag: each representation of a version has its own. */
   name: string;
   type: string;
-  render: (feed: Feed) => string;
-  format?: FeedFormat;
+  render: FeedFormat | ((feed: Feed) => string);
 }
 
 /**
@@ -33,7 +33,12 @@ export function serveFeed(c: Context<{ Bindings: Env }>, scope: Pick<Scope, "kin
   const kv = c.env.ARTICLES;
   let index: FeedIndex;
   let view: FeedView;
-  const feedOf = async (items: FeedIndex["items"]) => buildFeed(settings, await readFeedArticles(kv, items), view);
+  const format = typeof rep.render === "string" ? rep.render : undefined;
+  const render = async (items: FeedIndex["items"]) => {
+    const articles = await readFeedArticles(kv, items);
+    if (typeof rep.render !== "string") return rep.render(buildFeed(settings, articles, view));
+    return encodeFeed(settings, rep.render, view, articles, items.map(([, etag]) => etag));
+  };
   return serveVersioned(
     c,
     rep.type,
@@ -46,15 +51,14 @@ export function serveFeed(c: Context<{ Bindings: Env }>, scope: Pick<Scope, "kin
       view = { ...scope, name: index.name, page: index.page, older: index.older, newer: index.newer };
       const v: Version = { etag: await etagOf(c.env, index.version, rep.name), lastModified: index.lastModified };
       if (page) v.cacheControl = cacheControl(settings, settings.archiveMaxAge);
-      if (rep.format) v.headers = { Link: linkHeader(feedLinkList(feedLinks(settings, view), hubsFor(settings, view), rep.format)) };
+      if (format) v.headers = { Link: linkHeader(feedLinkList(feedLinks(settings, view), hubsFor(settings, view), format)) };
       return v;
     },
-    async () => rep.render(await feedOf(index.items)),
-    rep.format &&
+    () => render(index.items),
+    format &&
       (async (tags) => {
         for (const [version, seq] of index.history) {
-          if (weakMatch(tags, await etagOf(c.env, version, rep.name)))
-            return rep.render(await feedOf(index.items.filter(([, , s]) => s > seq)));
+          if (weakMatch(tags, await etagOf(c.env, version, rep.name))) return render(index.items.filter(([, , s]) => s > seq));
         }
         return undefined;
       }),

@@ -28,6 +28,8 @@ interface Rendered extends Version {
 const gzip = async (bytes: Uint8Array) =>
   new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer());
 
+const bytesOf = (body: string | Uint8Array) => (typeof body === "string" ? new TextEncoder().encode(body) : body);
+
 /** Rendered responses kept per isolate, per KV namespace: the last good copy of each path. */
 const rendered = new WeakMap<object, Map<string, Rendered>>();
 const KEPT_PATHS = 64;
@@ -135,8 +137,8 @@ export async function serveVersioned(
   c: Context<{ Bindings: Env }>,
   type: string,
   version: () => Promise<Version>,
-  render: () => Promise<string>,
-  delta?: (since: TagList) => Promise<string | undefined>,
+  render: () => Promise<string | Uint8Array>,
+  delta?: (since: TagList) => Promise<string | Uint8Array | undefined>,
 ): Promise<Response> {
   const key = c.req.path;
   const settings = settingsFrom(c.env);
@@ -150,13 +152,13 @@ export async function serveVersioned(
   if (notModified(c.req.raw.headers, v.etag, v.lastModified)) return new Response(null, { status: 304, headers: headersFor(c, v) });
   const since = delta && wantsFeedDelta(c.req.header("A-IM")) ? parseTagList(c.req.header("If-None-Match")) : undefined;
   if (delta && since) {
-    let body: string | undefined;
+    let body: string | Uint8Array | undefined;
     try {
       body = await delta(since);
     } catch (e) {
       return unavailable(c, key, e);
     }
-    if (body !== undefined) return respond(c, { ...v, type, body: new TextEncoder().encode(body) }, 226, DELTA_HEADERS);
+    if (body !== undefined) return respond(c, { ...v, type, body: bytesOf(body) }, 226, DELTA_HEADERS);
   }
   const kept = keptFor(c.env);
   let r = settings.responseCache ? kept.get(key) : undefined;
@@ -165,7 +167,7 @@ export async function serveVersioned(
     let hit: Response | undefined;
     try {
       hit = await cache?.match(cacheKey(key, v.etag));
-      r = { ...v, type, body: hit ? new Uint8Array(await hit.arrayBuffer()) : new TextEncoder().encode(await render()) };
+      r = { ...v, type, body: hit ? new Uint8Array(await hit.arrayBuffer()) : bytesOf(await render()) };
     } catch (e) {
       return unavailable(c, key, e);
     }

@@ -3,6 +3,7 @@ import type { Feed, FeedItem } from "../feed/model";
 import { cdata, escapeXml as x } from "./escape";
 import { feedLinkList } from "./links";
 import { mediaContent } from "./media";
+import { type FeedParts, renderWith } from "./parts";
 
 // Hand-written for speed; see rss.ts.
 
@@ -28,9 +29,8 @@ function entry(i: FeedItem): string {
   return `${out}</entry>\n`;
 }
 
-/** Atom 1.0 (RFC 4287) with Media RSS for the lead image. */
-export function renderAtom(feed: Feed): string {
-  let out = `<?xml version="1.0" encoding="utf-8"?>
+function head(feed: Feed): string {
+  return `<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xmlns:fh="http://purl.org/syndication/history/1.0" xmlns:media="http://search.yahoo.com/mrss/" xml:lang="${feed.language}">
 <id>${x(feed.id)}</id>
 <title>${x(feed.title)}</title>
@@ -42,6 +42,8 @@ ${feedLinkList(feed.links, feed.hubs, "atom")
 <rights>${x(feed.copyright)}</rights>
 <generator>feedwire</generator>
 `;
-  for (const i of feed.items) out += entry(i);
-  return `${out}</feed>\n`;
 }
+
+/** Atom 1.0 (RFC 4287) with Media RSS for the lead image and RFC 5005 archives. */
+export const atom: FeedParts = { head, item: entry, separator: "", tail: "</feed>\n" };
+export const renderAtom = (feed: Feed) => renderWith(atom, feed);

@@ -1,5 +1,6 @@
 import type { Author } from "../article";
 import type { Feed, FeedItem } from "../feed/model";
+import { type FeedParts, renderWith } from "./parts";
 
 // Written member by member with JSON.stringify for every value (so escaping stays the
 // platform's): measured in workerd, faster than building objects and stringifying them.
@@ -21,13 +22,16 @@ function item(i: FeedItem): string {
   return `${out}}`;
 }
 
-/** JSON Feed 1.1 (https://jsonfeed.org/version/1.1). */
-export function renderJson(feed: Feed): string {
+function head(feed: Feed): string {
   let out = `{"version":"https://jsonfeed.org/version/1.1","title":${s(feed.title)},"home_page_url":${s(feed.links.home)},"feed_url":${s(
     feed.links.self.json,
   )},"description":${s(feed.description)},"language":${s(feed.language)}`;
   // The next older archive page: JSON Feed has no archive vocabulary, but readers page through next_url.
   if (feed.links.older) out += `,"next_url":${s(feed.links.older.json)}`;
   if (feed.hubs.length) out += `,"hubs":[${feed.hubs.map((url) => `{"type":"WebSub","url":${s(url)}}`).join(",")}]`;
-  return `${out},"items":[${feed.items.map(item).join(",")}]}`;
+  return `${out},"items":[`;
 }
+
+/** JSON Feed 1.1 (https://jsonfeed.org/version/1.1). */
+export const json: FeedParts = { head, item, separator: ",", tail: "]}" };
+export const renderJson = (feed: Feed) => renderWith(json, feed);

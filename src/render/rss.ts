@@ -3,6 +3,7 @@ import type { Feed, FeedItem } from "../feed/model";
 import { cdata, escapeXml as x } from "./escape";
 import { feedLinkList } from "./links";
 import { mediaContent } from "./media";
+import { type FeedParts, renderWith } from "./parts";
 
 // Hand-written for speed (string concatenation, one pass per field); the `feed`
 // package stays in the tests as an oracle that must parse to the same items.
@@ -19,8 +20,7 @@ function item(i: FeedItem): string {
   return `${out}</item>\n`;
 }
 
-/** RSS 2.0 with the content, dc, atom and media namespaces. */
-export function renderRss(feed: Feed): string {
+function head(feed: Feed): string {
   let out = `<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:fh="http://purl.org/syndication/history/1.0" xmlns:media="http://search.yahoo.com/mrss/" xmlns:sy="http://purl.org/rss/1.0/modules/syndication/">
 <channel>
@@ -36,6 +36,9 @@ ${feedLinkList(feed.links, feed.hubs, "rss")
   if (feed.updated) out += `<lastBuildDate>${rfc822(feed.updated)}</lastBuildDate>\n`;
   out += `<docs>https://www.rssboard.org/rss-specification</docs>\n<generator>feedwire</generator>\n<ttl>${feed.ttlMinutes}</ttl>\n`;
   out += `<sy:updatePeriod>${feed.updatePeriod}</sy:updatePeriod>\n<sy:updateFrequency>${feed.updateFrequency}</sy:updateFrequency>\n`;
-  for (const i of feed.items) out += item(i);
-  return `${out}</channel>\n</rss>\n`;
+  return out;
 }
+
+/** RSS 2.0 with the content, dc, atom, fh, media and sy namespaces. */
+export const rss: FeedParts = { head, item, separator: "", tail: "</channel>\n</rss>\n" };
+export const renderRss = (feed: Feed) => renderWith(rss, feed);

@@ -4,17 +4,13 @@ import { type Representation, serveFeed } from "../feed/serve";
 import { etagOf, serveVersioned } from "../http/representation";
 import { politePolling } from "../http/throttle";
 import { methodNotAllowed, problem } from "../problem";
-import { renderAtom } from "../render/atom";
-import { renderJson } from "../render/json";
 import { renderOpml } from "../render/opml";
-import { renderRss } from "../render/rss";
 import { KIND_PATHS, MAIN, type Scope, slugify } from "../scopes";
 import { settingsFrom } from "../settings";
 import { readScopes, type ScopeList } from "../store";
 
-const RENDERERS = { rss: renderRss, atom: renderAtom, json: renderJson };
 const REPRESENTATIONS = (Object.keys(FORMATS) as FeedFormat[]).map(
-  (format): Representation => ({ name: format, type: `${FORMATS[format].type}; charset=utf-8`, render: RENDERERS[format], format }),
+  (format): Representation => ({ name: format, type: `${FORMATS[format].type}; charset=utf-8`, render: format }),
 );
 
 /** Longest slug looked up: KV keys are at most 512 bytes. */
@@ -40,7 +36,7 @@ const prefixes: [Scope["kind"], string][] = [
 ];
 for (const [kind, prefix] of prefixes) {
   for (const rep of REPRESENTATIONS) {
-    const file = FORMATS[rep.format as FeedFormat].file;
+    const file = FORMATS[rep.render as FeedFormat].file;
     const current = `${prefix}/${file}`;
     const archive = `${prefix}/archive/:page{[1-9][0-9]{0,8}}/${file}`;
     feeds.get(current, politePolling, (c) => serveFeed(c, scopeOf(c, kind), 0, rep));
