@@ -1,16 +1,18 @@
 /**
  * Render CPU in isolation, inside workerd: median ms to validate, model and render (to bytes) N
  * full-content items in each format, ours against the `feed` package on the same
- * articles in the same run. Served by bench/render.toml; `npm run bench` reads it.
+ * articles in the same run: the whole render, and as served (item bytes kept by etag). Served by bench/render.toml; `npm run bench` reads it.
  *
  * workerd's clocks stand still while JavaScript runs (a Spectre mitigation) and move
  * on I/O, so each sample times a batch of runs between two timer waits.
  */
-import { type Article, ArticleSchema } from "../src/article";
+import { type Article, ArticleSchema, articleEtag } from "../src/article";
+import { encodeFeed } from "../src/feed/encode";
 import { buildFeed, type Feed } from "../src/feed/model";
 import { renderAtom } from "../src/render/atom";
 import { renderJson } from "../src/render/json";
 import { renderRss } from "../src/render/rss";
+import { MAIN } from "../src/scopes";
 import { feedPackage } from "../test/oracle";
 
 const SETTINGS = {
@@ -54,11 +56,11 @@ function benchArticles(count: number): Article[] {
 const encoder = new TextEncoder();
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-/** Median ms per run of `fn`, from 15 samples of `batch` runs each, after a warm-up. */
+/** Median ms per run of `fn`, from 31 samples of `batch` runs each, after a warm-up. */
 async function medianMs(fn: () => unknown, batch: number): Promise<number> {
   for (let i = 0; i < 10; i++) fn();
   const samples: number[] = [];
-  for (let s = 0; s < 15; s++) {
+  for (let s = 0; s < 31; s++) {
     await tick();
     const start = Date.now();
     for (let i = 0; i < batch; i++) fn();
@@ -66,7 +68,7 @@ async function medianMs(fn: () => unknown, batch: number): Promise<number> {
     samples.push((Date.now() - start) / batch);
   }
   samples.sort((a, b) => a - b);
-  return samples[7] ?? Number.NaN;
+  return samples[15] ?? Number.NaN;
 }
 
 async function renderFigures(): Promise<Record<string, number>> {
@@ -76,6 +78,7 @@ async function renderFigures(): Promise<Record<string, number>> {
     const articles = benchArticles(n);
     const stored = articles.map((a) => JSON.parse(JSON.stringify(a)));
     const feed = buildFeed(SETTINGS, articles);
+    const etags = await Promise.all(articles.map((a) => articleEtag(a)));
     figures[`validate ${n}`] = await medianMs(() => stored.map((a) => ArticleSchema.parse(a)), batch);
     figures[`model ${n}`] = await medianMs(() => buildFeed(SETTINGS, articles), batch);
     for (const [format, ours, theirs] of [
@@ -85,6 +88,14 @@ async function renderFigures(): Promise<Record<string, number>> {
     ] as const) {
       // To bytes, as served: a string built by concatenation is only flattened when encoded.
       figures[`${format} ${n}`] = await medianMs(() => encoder.encode(ours(feed)), batch);
+      // As served: item bytes kept by etag. All kept (a version rendered again, say in another
+      // isolate after the Cache API missed), and one new item each run (a feed after a publish).
+      figures[`${format} ${n} kept`] = await medianMs(() => encodeFeed(SETTINGS, format, MAIN, articles, etags), batch);
+      let run = 0;
+      figures[`${format} ${n} one new`] = await medianMs(() => {
+        etags[0] = `new-${run++}`;
+        return encodeFeed(SETTINGS, format, MAIN, articles, etags);
+      }, batch);
       figures[`feed package ${format} ${n}`] = await medianMs(() => encoder.encode(theirs(feed)), Math.max(2, batch / 10));
     }
   }
