@@ -10,12 +10,12 @@
  *   5. the bundle, raw and gzipped (`wrangler deploy --dry-run`).
  * Writes bench/results.json and prints a summary.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { openSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
 import { gzipSync } from "node:zlib";
-import { waitUntilServing } from "../scripts/serving";
+import { startWranglerDev, type WranglerDev } from "../scripts/serving";
 
 const STATE = ".wrangler/bench-state";
 const PORTS = { feedwire: 8801, reference: 8802, render: 8803 };
@@ -24,36 +24,17 @@ const ORIGIN = `http://127.0.0.1:${PORTS.feedwire}`;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONCURRENCY = [1, 16, 64];
 
-function startWorker(args: string[], port: number): Promise<ChildProcess> {
+function startWorker(args: string[], port: number, vars: Record<string, string> = {}): Promise<WranglerDev> {
   const log = openSync(`${STATE}/wrangler-${port}.log`, "a");
-  const child = spawn("wrangler", ["dev", ...args, "--port", String(port), "--ip", "127.0.0.1"], {
-    stdio: ["ignore", log, log],
-    detached: true,
-  });
-  return waitUntilServing(`http://127.0.0.1:${port}/__ready`, 120_000).then(() => child);
+  return startWranglerDev(port, { args, vars, log, readyPath: "/__ready" });
 }
 
-const stop = (child: ChildProcess) => {
-  if (child.pid) process.kill(-child.pid, "SIGTERM");
-  return new Promise((r) => setTimeout(r, 1500));
-};
-
 const feedwire = (cache: "on" | "off") =>
-  startWorker(
-    [
-      "-c",
-      "wrangler.toml",
-      "--persist-to",
-      STATE,
-      "--var",
-      `PUBLISH_TOKEN:${TOKEN}`,
-      "--var",
-      `SITE_URL:${ORIGIN}`,
-      "--var",
-      `RESPONSE_CACHE:${cache}`,
-    ],
-    PORTS.feedwire,
-  );
+  startWorker(["-c", "wrangler.toml", "--persist-to", STATE], PORTS.feedwire, {
+    PUBLISH_TOKEN: TOKEN,
+    SITE_URL: ORIGIN,
+    RESPONSE_CACHE: cache,
+  });
 
 /** 10,000 articles with ~1 KB of HTML each, through the publisher API (batches of 100, four at a time). */
 async function seed(count: number) {
@@ -125,7 +106,7 @@ async function renderFigures(): Promise<Record<string, number>> {
   try {
     return await (await fetch(`http://127.0.0.1:${PORTS.render}/`)).json();
   } finally {
-    await stop(worker);
+    await worker.stop();
   }
 }
 
@@ -156,7 +137,7 @@ const results: Record<string, unknown> = {
   seconds: SECONDS,
 };
 let server = await feedwire("on");
-const reference = await startWorker(["-c", "bench/reference.toml", "--var", `ORIGIN:${ORIGIN}`], PORTS.reference);
+const reference = await startWorker(["-c", "bench/reference.toml"], PORTS.reference, { ORIGIN });
 const rows: Row[] = [];
 try {
   await seed(10_000);
@@ -166,12 +147,12 @@ try {
   results.itemsInFeed = (await first.text()).split("<item>").length - 1;
   rows.push(...compare("hot 200", "/feed.xml"));
   rows.push(...compare("304", "/feed.xml", [`If-None-Match: ${etag}`]));
-  await stop(server);
+  await server.stop();
   server = await feedwire("off");
   rows.push(...compare("miss (cache off)", "/feed.xml"));
 } finally {
-  await stop(server);
-  await stop(reference);
+  await server.stop();
+  await reference.stop();
 }
 results.http = rows;
 results.render = await renderFigures();

@@ -1,3 +1,5 @@
+import { spawn } from "node:child_process";
+
 /**
  * Resolves once something answers HTTP at `url` (any status), for the commands and tests
  * that start `wrangler dev` and must wait for it; rejects after `timeoutMs`.
@@ -13,4 +15,42 @@ export async function waitUntilServing(url: string, timeoutMs = 120_000): Promis
       return;
   }
   throw new Error(`nothing answered at ${url} within ${timeoutMs / 1000} s`);
+}
+
+export interface WranglerDev {
+  origin: string;
+  /** Stops it and everything it started (its process group). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `wrangler dev` on 127.0.0.1:`port` with `--var` overrides, in a process group of
+ * its own, and resolves once it answers at `readyPath`: for the tests and the benchmark.
+ */
+export async function startWranglerDev(
+  port: number,
+  {
+    args = [],
+    vars = {},
+    log = "ignore",
+    readyPath = "/api/openapi.json",
+  }: { args?: string[]; vars?: Record<string, string>; log?: "ignore" | number; readyPath?: string },
+): Promise<WranglerDev> {
+  const origin = `http://127.0.0.1:${port}`;
+  const varArgs = Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
+  const child = spawn("wrangler", ["dev", ...args, "--port", String(port), "--ip", "127.0.0.1", ...varArgs], {
+    stdio: ["ignore", log, log],
+    detached: true,
+  });
+  const stop = async () => {
+    if (child.pid && child.exitCode === null) process.kill(-child.pid, "SIGTERM");
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+  };
+  try {
+    await waitUntilServing(`${origin}${readyPath}`);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { origin, stop };
 }

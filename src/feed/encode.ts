@@ -34,7 +34,8 @@ export function encodeFeed(settings: Settings, format: FeedFormat, view: FeedVie
   articles.forEach((article, i) => {
     const key = `${format} ${etags[i]}`;
     let bytes = items.get(key);
-    if (bytes) items.delete(key); // re-inserted below: most recently used last
+    if (bytes)
+      items.delete(key); // re-inserted below: most recently used last
     else {
       bytes = encoder.encode(parts.item(toItem(settings, article)));
       cache.bytes += bytes.length;

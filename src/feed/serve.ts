@@ -37,7 +37,13 @@ export function serveFeed(c: Context<{ Bindings: Env }>, scope: Pick<Scope, "kin
   const render = async (items: FeedIndex["items"]) => {
     const articles = await readFeedArticles(kv, items);
     if (typeof rep.render !== "string") return rep.render(buildFeed(settings, articles, view));
-    return encodeFeed(settings, rep.render, view, articles, items.map(([, etag]) => etag));
+    return encodeFeed(
+      settings,
+      rep.render,
+      view,
+      articles,
+      items.map(([, etag]) => etag),
+    );
   };
   return serveVersioned(
     c,

@@ -13,4 +13,5 @@ export interface FeedParts {
 }
 
 /** The whole document as one string. */
-export const renderWith = (parts: FeedParts, feed: Feed) => parts.head(feed) + feed.items.map(parts.item).join(parts.separator) + parts.tail;
+export const renderWith = (parts: FeedParts, feed: Feed) =>
+  parts.head(feed) + feed.items.map(parts.item).join(parts.separator) + parts.tail;

@@ -1,16 +1,15 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { waitUntilServing } from "../../scripts/serving";
+import { startWranglerDev, type WranglerDev } from "../../scripts/serving";
 
 const PORT = 8700 + Math.floor(Math.random() * 90);
 const ORIGIN = `http://127.0.0.1:${PORT}`;
 const TOKEN = "e2e-token";
-let wrangler: ChildProcess;
+let wrangler: WranglerDev | undefined;
 let state: string;
 
 /** A raw HTTP GET: exactly the headers given (fetch would add and undo Accept-Encoding). */
@@ -28,24 +27,7 @@ function get(path: string, headers: Record<string, string> = {}): Promise<{ stat
 
 beforeAll(async () => {
   state = await mkdtemp(join(tmpdir(), "feedwire-e2e-"));
-  wrangler = spawn(
-    "wrangler",
-    [
-      "dev",
-      "--port",
-      String(PORT),
-      "--ip",
-      "127.0.0.1",
-      "--persist-to",
-      state,
-      "--var",
-      `PUBLISH_TOKEN:${TOKEN}`,
-      "--var",
-      `SITE_URL:${ORIGIN}`,
-    ],
-    { stdio: "ignore", detached: true },
-  );
-  await waitUntilServing(`${ORIGIN}/api/openapi.json`);
+  wrangler = await startWranglerDev(PORT, { args: ["--persist-to", state], vars: { PUBLISH_TOKEN: TOKEN, SITE_URL: ORIGIN } });
   const res = await fetch(`${ORIGIN}/api/articles/e2e-story`, {
     method: "PUT",
     headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
@@ -60,7 +42,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (wrangler?.pid) process.kill(-wrangler.pid, "SIGTERM");
+  await wrangler?.stop();
   await rm(state, { recursive: true, force: true });
 });
 

@@ -1,11 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { waitUntilServing } from "../../scripts/serving";
+import { startWranglerDev, type WranglerDev } from "../../scripts/serving";
 
 // http.test.ts takes 8700-8789 and the bench 8801-8803: this file stays out of both.
 const PORT = 8804 + Math.floor(Math.random() * 47);
@@ -20,7 +19,7 @@ interface Ping {
   params: URLSearchParams;
 }
 
-let wrangler: ChildProcess;
+let wrangler: WranglerDev | undefined;
 let state: string;
 let hub: Server;
 let hubUrl: string;
@@ -73,32 +72,14 @@ beforeAll(async () => {
   hubUrl = `http://127.0.0.1:${(hub.address() as AddressInfo).port}/hub`;
 
   state = await mkdtemp(join(tmpdir(), "feedwire-websub-"));
-  wrangler = spawn(
-    "wrangler",
-    [
-      "dev",
-      "--port",
-      String(PORT),
-      "--ip",
-      "127.0.0.1",
-      "--persist-to",
-      state,
-      "--var",
-      `PUBLISH_TOKEN:${TOKEN}`,
-      "--var",
-      `SITE_URL:${ORIGIN}`,
-      "--var",
-      `WEBSUB_HUBS:${hubUrl}`,
-      "--var",
-      "WEBSUB_PING_DELAY:0",
-    ],
-    { stdio: "ignore", detached: true },
-  );
-  await waitUntilServing(`${ORIGIN}/api/openapi.json`);
+  wrangler = await startWranglerDev(PORT, {
+    args: ["--persist-to", state],
+    vars: { PUBLISH_TOKEN: TOKEN, SITE_URL: ORIGIN, WEBSUB_HUBS: hubUrl, WEBSUB_PING_DELAY: "0" },
+  });
 });
 
 afterAll(async () => {
-  if (wrangler?.pid) process.kill(-wrangler.pid, "SIGTERM");
+  await wrangler?.stop();
   await new Promise((resolve) => hub?.close(resolve));
   if (state) await rm(state, { recursive: true, force: true });
 });
