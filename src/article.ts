@@ -26,6 +26,9 @@ const httpUrl = z
 /** RFC 3339 date-time with an explicit offset, kept as written so feeds can show the publisher's offset. */
 const rfc3339 = z.iso.datetime({ offset: true, error: "must be an RFC 3339 date-time with a UTC offset, e.g. 2017-07-20T20:12:00-04:00" });
 
+/** At most this many authors, and this many tags, per article. */
+const SCOPES_MAX = 32;
+
 export const ARTICLE_ID = /^[a-z0-9][a-z0-9-]{0,127}$/;
 export const ARTICLE_ID_RULE = "must be 1-128 of a-z, 0-9 and '-', starting with a letter or digit";
 
@@ -58,11 +61,12 @@ export const ArticleSchema = z
     url: httpUrl.optional(),
     summary: line.optional(),
     contentHtml: line.optional(),
-    authors: z.array(AuthorSchema).min(1, "needs at least one author"),
+    // Each author and tag has a feed that every publish may rewrite and ping: bounded per article.
+    authors: z.array(AuthorSchema).min(1, "needs at least one author").max(SCOPES_MAX, `has at most ${SCOPES_MAX} authors`),
     published: rfc3339,
     updated: rfc3339.optional(),
     section: line.optional(),
-    tags: z.array(line).default([]),
+    tags: z.array(line).max(SCOPES_MAX, `has at most ${SCOPES_MAX} tags`).default([]),
     image: ImageSchema.optional(),
     dateline: line.optional(),
     language: z

@@ -49,6 +49,14 @@ describe("ArticleSchema", () => {
     expect(issues[0]?.reason).toContain("subtitle");
   });
 
+  it("bounds the authors and tags of one article (each has a feed)", () => {
+    const many = (n: number) => Array.from({ length: n }, (_, i) => `tag ${i}`);
+    expect(ArticleSchema.parse({ ...base, tags: many(32) }).tags).toHaveLength(32);
+    expect(issuesOf({ ...base, tags: many(33) })).toEqual([{ field: "tags", reason: "has at most 32 tags" }]);
+    const authors = many(33).map((name) => ({ name }));
+    expect(issuesOf({ ...base, authors })).toEqual([{ field: "authors", reason: "has at most 32 authors" }]);
+  });
+
   it("gives a reason a publisher can act on", () => {
     const [issue] = issuesOf({ ...base, published: "yesterday" });
     expect(issue).toEqual({ field: "published", reason: expect.stringContaining("RFC 3339") });
