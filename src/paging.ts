@@ -99,7 +99,7 @@ export interface Plan {
   docs: DocSnapshot[];
   /** Scopes left with no articles: all their documents go. */
   emptied: { scope: string; pages: number[] }[];
-  /** The scopes whose dirty marks this plan answers, up to `seq`. */
+  /** The scopes whose dirty marks this plan answers, up to `seq` (the marks its own splits added included). */
   scopes: string[];
   seq: number;
 }
@@ -110,8 +110,7 @@ export interface Plan {
  * taking scopes once `budget` documents are planned (the rest wait for the next round).
  */
 export function planDocuments(sql: SqlStorage, perPage: number, budget: number): Plan {
-  const seq = sql.exec<{ s: number | null }>("SELECT max(seq) AS s FROM dirty").one().s ?? 0;
-  const plan: Plan = { docs: [], emptied: [], scopes: [], seq };
+  const plan: Plan = { docs: [], emptied: [], scopes: [], seq: 0 };
   const dirty = new Map<string, Key[]>();
   for (const d of sql.exec<{ scope: string; ms: number; id: string }>("SELECT scope, ms, id FROM dirty ORDER BY seq")) {
     const keys = dirty.get(d.scope) ?? [];
@@ -129,6 +128,8 @@ export function planDocuments(sql: SqlStorage, perPage: number, budget: number):
     }
     plan.docs.push(...planScope(sql, scope, keys, perPage));
   }
+  // Taken after the splits marked their pages, before any await: a later commit's marks are newer.
+  plan.seq = sql.exec<{ s: number | null }>("SELECT max(seq) AS s FROM dirty").one().s ?? 0;
   return plan;
 }
 
@@ -166,8 +167,13 @@ function planScope(sql: SqlStorage, scope: string, keys: Key[], perPage: number)
       sql.exec("INSERT INTO pages (scope, page, hi_ms, hi_id) VALUES (?, ?, ?, ?)", scope, id, hi.ms, hi.id);
       const at = bounds.findIndex((b) => b.page === page);
       bounds.splice(at, 0, { page: id, hi });
-      affected.add(id);
-      if (at > 0) affected.add(bounds[at - 1].page); // its newer neighbour changed
+      // The new page and the one older than it (its newer neighbour changed) must reach KV:
+      // marked dirty, they are planned again should this round's writes fail.
+      for (const doc of [bounds[at], bounds[at - 1]]) {
+        if (!doc?.hi) continue;
+        affected.add(doc.page);
+        sql.exec("INSERT INTO dirty (scope, ms, id) VALUES (?, ?, ?)", scope, doc.hi.ms, doc.hi.id);
+      }
     }
   }
   const name = sql.exec<{ name: string }>("SELECT name FROM scopes WHERE scope = ?", scope).toArray()[0]?.name;
