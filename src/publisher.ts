@@ -257,7 +257,6 @@ export class Publisher extends DurableObject<Env> {
       ),
     ]);
     recordPlan(this.sql, plan, changed);
-    if (plan.scopes.length > 0) await this.writeScopeList();
     this.lastWritten = Object.keys(written).length <= RETURNED_INDEXES ? written : undefined;
     // Subscribers follow the current documents; archive pages advertise no hub.
     const urls = changed
@@ -268,6 +267,8 @@ export class Publisher extends DurableObject<Env> {
       queuePings(this.sql, settings.hubs, urls, due);
       await this.wake(due);
     }
+    // Compared with what KV holds on every round, so a failed write is retried by the next.
+    await this.writeScopeList();
   }
 
   private async writeScopeList(): Promise<void> {
