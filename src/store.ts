@@ -9,6 +9,7 @@ import { type Article, articleEtag } from "./article";
  * | ---------------- | ---------------------------------------------------------------------- |
  * | `article:{id}`   | one article (the JSON of src/article.ts), or `{ id, retracted }` once retracted |
  * | `feed:{scope}`   | the feed's items as `[id, etag]`, newest first, with its version and Last-Modified |
+ * | `media:{name}`   | an uploaded image's bytes, with its type and ETag as metadata; the API writes it (writeMedia) |
  *
  * A feed costs one read of its `feed:` key plus one bulk read per 100 items, whatever
  * the size of the archive: no `list()` on the read path (the free plan allows 1,000 a day).
@@ -16,6 +17,7 @@ import { type Article, articleEtag } from "./article";
 export const KEYS = {
   article: (id: string) => `article:${id}`,
   feed: (scope: string) => `feed:${scope}`,
+  media: (name: string) => `media:${name}`,
 } as const;
 
 export const MAIN_SCOPE = "main";
@@ -186,3 +188,22 @@ export const writeArticle = (kv: KVNamespace, article: Article) => kv.put(KEYS.a
 export const writeRetraction = (kv: KVNamespace, id: string, at: string) => kv.put(KEYS.article(id), JSON.stringify({ id, retracted: at }));
 
 export const writeFeedIndex = (kv: KVNamespace, index: FeedIndex, scope = MAIN_SCOPE) => kv.put(KEYS.feed(scope), JSON.stringify(index));
+
+/** Kept as the key's metadata, so one read answers a request, a 304 included. */
+const MediaInfoSchema = z.strictObject({ type: z.string(), etag: z.string() });
+export type MediaInfo = z.output<typeof MediaInfoSchema>;
+
+/** A media file in one read: its metadata and its bytes as a stream (cancel it when the body is not sent). */
+export async function readMedia(kv: KVNamespace, name: string): Promise<(MediaInfo & { body: ReadableStream }) | null> {
+  const { value, metadata } = await kv.getWithMetadata(KEYS.media(name), "stream");
+  return value && { ...MediaInfoSchema.parse(metadata), body: value };
+}
+
+/**
+ * Media keys are independent blobs that no index names, so the API writes them itself
+ * rather than through the Publisher: there is no shared key whose update could be lost.
+ */
+export const writeMedia = (kv: KVNamespace, name: string, bytes: ArrayBuffer, info: MediaInfo) =>
+  kv.put(KEYS.media(name), bytes, { metadata: info });
+
+export const deleteMedia = (kv: KVNamespace, name: string) => kv.delete(KEYS.media(name));

@@ -7,6 +7,7 @@ import { type FieldError, methodNotAllowed, problem, problemResponse } from "../
 import type { Submission } from "../publisher";
 import { settingsFrom } from "../settings";
 import { rememberFeedIndex } from "../store";
+import { apiMedia } from "./api-media";
 import { limit, requireToken } from "./guards";
 
 type Env_ = { Bindings: Env };
@@ -124,6 +125,8 @@ api.post("/batch", requireToken, limit(BATCH_MAX_BYTES), async (c) => {
     ),
   });
 });
+
+api.route("/media", apiMedia);
 
 api.all("/articles", methodNotAllowed("GET, HEAD"));
 api.all("/articles/:id", methodNotAllowed("GET, HEAD, PUT, DELETE"));
