@@ -3,15 +3,25 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { CONTENT_FILE, ContentError, type ContentFile } from "../src/content";
-import type { PullResult, PushReport } from "./sync";
+import type { MediaFile, MediaPushReport, PullResult, PushReport } from "./sync";
 
 export const CONTENT_DIR = "content";
+const MEDIA_DIR = `${CONTENT_DIR}/media`;
 const DEV_VARS = ".dev.vars";
 const TOKEN_LINE = /^PUBLISH_TOKEN\s*=\s*"?([^"\r\n]*)"?\s*$/m;
 
 export async function readContentFiles(dir = CONTENT_DIR): Promise<ContentFile[]> {
   const names = (await readdir(dir, { recursive: true })).filter((n) => CONTENT_FILE.test(n)).sort();
   return Promise.all(names.map(async (n) => ({ path: join(dir, n), text: await readFile(join(dir, n), "utf8") })));
+}
+
+/** The images in content/media/, hidden files (.DS_Store and the like) left out; none when there is no such folder. */
+export async function readMediaFiles(dir = MEDIA_DIR): Promise<MediaFile[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch((e: NodeJS.ErrnoException) =>
+    e.code === "ENOENT" ? [] : Promise.reject(e),
+  );
+  const names = entries.filter((e) => e.isFile() && !e.name.startsWith(".")).map((e) => e.name);
+  return Promise.all(names.sort().map(async (n) => ({ path: join(dir, n), bytes: new Uint8Array(await readFile(join(dir, n))) })));
 }
 
 export async function applyFiles({ writes, deletes }: Pick<PullResult, "writes" | "deletes">): Promise<void> {
@@ -65,6 +75,18 @@ export function formatPush(r: PushReport): string {
       r.warnings.map((w) => `${w.id}: ${w.field}: ${w.reason}`),
     ),
     ...list("on the server but not in content/ (left as they are)", r.serverOnly),
+  ].join("\n");
+}
+
+export function formatMediaPush(r: MediaPushReport): string {
+  const would = r.dryRun ? "would be " : "";
+  return [
+    `media: ${r.created.length} ${would}created, ${r.replaced.length} ${would}replaced, ${r.unchanged.length} unchanged, ${r.failed.length} failed`,
+    ...(r.dryRun ? [...list("would be created", r.created), ...list("would be replaced", r.replaced)] : []),
+    ...list(
+      "failed",
+      r.failed.map((f) => `${f.path}: ${f.reason}`),
+    ),
   ].join("\n");
 }
 

@@ -1,12 +1,12 @@
 /**
- * `npm run push -- [--url URL] [--token TOKEN] [--dry-run]`: sends the files in
- * content/ that differ from the server's articles. The token is --token, else
- * $PUBLISH_TOKEN, else the PUBLISH_TOKEN line of .dev.vars.
+ * `npm run push -- [--url URL] [--token TOKEN] [--dry-run]`: sends the images in
+ * content/media/, then the articles in content/, that differ from the server's. The
+ * token is --token, else $PUBLISH_TOKEN, else the PUBLISH_TOKEN line of .dev.vars.
  */
 import { parseArgs } from "node:util";
 import { loadContent } from "../src/content";
-import { devVarsToken, formatPush, progress, readContentFiles, run } from "./cli";
-import { push, serverSiteUrl } from "./sync";
+import { devVarsToken, formatMediaPush, formatPush, progress, readContentFiles, readMediaFiles, run } from "./cli";
+import { checkMediaFiles, push, pushMedia, serverSiteUrl } from "./sync";
 
 const { values } = parseArgs({
   options: {
@@ -18,12 +18,17 @@ const { values } = parseArgs({
 
 run(async () => {
   const files = await readContentFiles();
+  const media = await readMediaFiles();
   // Valid or not does not depend on the site URL, so content/ is checked before the server is asked for it.
   loadContent(files, values.url);
+  checkMediaFiles(media);
   const remote = { fetch, url: values.url, token: values.token ?? process.env.PUBLISH_TOKEN ?? (await devVarsToken()) };
   const dryRun = values["dry-run"];
   if (!remote.token && !dryRun) throw new Error("no publishing token: pass --token, set PUBLISH_TOKEN, or add it to .dev.vars");
+  // Images first, so no article is in a feed before its image can be served.
+  const mediaReport = await pushMedia(remote, media, { dryRun, onProgress: progress });
+  console.log(formatMediaPush(mediaReport));
   const report = await push(remote, files, await serverSiteUrl(remote), { dryRun, onProgress: progress });
   console.log(formatPush(report));
-  if (report.failed.length) process.exitCode = 1;
+  if (report.failed.length || mediaReport.failed.length) process.exitCode = 1;
 });

@@ -1,12 +1,14 @@
 /**
  * Syncs content files with a feedwire server through its publisher API: push sends
- * the files that differ from the server, pull turns the server's articles into files.
+ * the files (articles and media) that differ from the server, pull turns the server's
+ * articles into files.
  * No file system and no I/O beyond the fetch it is given, so it runs in Node (the
  * CLIs) and in workerd (the tests) alike.
  */
 import { Document, type YAMLSeq } from "yaml";
 import { type Article, ArticleSchema, AuthorSchema, canonicalJson, ImageSchema } from "../src/article";
-import { type ContentArticle, type ContentFile, loadContentFiles } from "../src/content";
+import { type ContentArticle, ContentError, type ContentFile, loadContentFiles } from "../src/content";
+import { MEDIA_MAX_BYTES, MEDIA_NAME_RULE, mediaEtag, mediaTypeOf } from "../src/media";
 import type { FieldError } from "../src/problem";
 
 export type Fetch = (input: string, init?: RequestInit) => Response | Promise<Response>;
@@ -176,6 +178,71 @@ async function sendBatch(remote: Remote, batch: ContentArticle[], report: PushRe
     const own = problem.errors?.filter((e) => e.index === index) ?? [];
     report.failed.push({ id: l.article.id, path: l.path, errors: own.length ? own : [{ field: "(request)", reason: whole }] });
   });
+}
+
+/** An image from content/media/, uploaded as /media/{its file name}. */
+export interface MediaFile {
+  path: string;
+  bytes: Uint8Array;
+}
+
+export interface MediaPushReport {
+  dryRun: boolean;
+  /** Names; in a dry run, what would be created or replaced. */
+  created: string[];
+  replaced: string[];
+  unchanged: string[];
+  failed: { name: string; path: string; reason: string }[];
+}
+
+const mediaName = (file: MediaFile) => file.path.split("/").pop() ?? "";
+
+/** Every media file the server would refuse for its name or size, all at once (a ContentError), before anything is sent. */
+export function checkMediaFiles(files: MediaFile[]): void {
+  const problems = files.flatMap((file) => {
+    const problem = (field: string, reason: string) => [{ file: file.path, field, reason }];
+    if (!mediaTypeOf(mediaName(file))) return problem("(file name)", MEDIA_NAME_RULE);
+    if (file.bytes.length === 0) return problem("(file)", "must not be empty");
+    if (file.bytes.length > MEDIA_MAX_BYTES) return problem("(file)", `must be at most ${MEDIA_MAX_BYTES / 1024 / 1024} MiB`);
+    return [];
+  });
+  if (problems.length) throw new ContentError(problems);
+}
+
+/**
+ * Checks `files`, then uploads the ones that differ from the server's: a file whose
+ * SHA-256 ETag equals the one HEAD /api/media/{name} answers costs that HEAD and no upload.
+ */
+export async function pushMedia(remote: Remote, files: MediaFile[], options: PushOptions = {}): Promise<MediaPushReport> {
+  checkMediaFiles(files);
+  const report: MediaPushReport = { dryRun: options.dryRun ?? false, created: [], replaced: [], unchanged: [], failed: [] };
+  const changed: { file: MediaFile; name: string; status: "created" | "replaced" }[] = [];
+  for (const file of files) {
+    const name = mediaName(file);
+    const res = await call(remote, `/api/media/${name}`, { method: "HEAD" });
+    if (res.status !== 200 && res.status !== 404) throw await failure(res, `could not check ${name} on the server`);
+    if (res.status === 200 && res.headers.get("ETag") === (await mediaEtag(file.bytes))) report.unchanged.push(name);
+    else changed.push({ file, name, status: res.status === 200 ? "replaced" : "created" });
+  }
+  if (report.dryRun) {
+    for (const c of changed) report[c.status].push(c.name);
+    return report;
+  }
+  let done = 0;
+  for (const { file, name } of changed) {
+    const res = await call(remote, `/api/media/${name}`, {
+      method: "PUT",
+      headers: { Authorization: `Bearer ${remote.token ?? ""}`, "Content-Type": mediaTypeOf(name) ?? "" },
+      body: file.bytes,
+    });
+    if (res.ok) report[((await res.json()) as { status: "created" | "replaced" | "unchanged" }).status].push(name);
+    else {
+      const problem = await problemOf(res);
+      report.failed.push({ name, path: file.path, reason: `${res.status} ${problem.title}: ${problem.detail}` });
+    }
+    options.onProgress?.(++done, changed.length);
+  }
+  return report;
 }
 
 export interface PullReport {

@@ -3,6 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import { problemResponse } from "./problem";
 import { api } from "./routes/api";
 import { feeds } from "./routes/feeds";
+import { media } from "./routes/media";
 import { pages } from "./routes/pages";
 
 export { Publisher } from "./publisher";
@@ -12,6 +13,7 @@ const app = new Hono<{ Bindings: Env }>();
 app.route("/api", api);
 app.route("/", feeds);
 app.route("/", pages);
+app.route("/", media);
 
 app.notFound(() => problemResponse(404, "There is nothing at this address."));
 

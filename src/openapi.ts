@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { ArticleSchema } from "./article";
+import { MEDIA_NAME_RULE, MEDIA_TYPES } from "./media";
 import type { Settings } from "./settings";
 
 const json = (schema: object) => ({ "application/json": { schema } });
@@ -9,7 +10,12 @@ const problem = (description: string) => ({
 });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const idParam = { name: "id", in: "path", required: true, schema: { type: "string", pattern: "^[a-z0-9][a-z0-9-]{0,127}$" } };
+const nameParam = { name: "name", in: "path", required: true, description: MEDIA_NAME_RULE, schema: { type: "string" } };
 const auth = [{ bearer: [] }];
+/** Raw image bytes (OpenAPI 3.1: a media type with no schema is any bytes). */
+const images = Object.fromEntries(MEDIA_TYPES.map((type) => [type, {}]));
+const etag = { ETag: { description: "SHA-256 of the bytes", schema: { type: "string" } } };
+const stored = { ...etag, Location: { description: "Where the image is served", schema: { type: "string" } } };
 const writeErrors = {
   "400": problem("Malformed JSON or an invalid article (errors lists each field and reason)"),
   "401": problem("Missing or wrong bearer token"),
@@ -43,6 +49,16 @@ export function openApiDocument(settings: Settings) {
           },
         },
         Warning: { type: "object", properties: { field: { type: "string" }, reason: { type: "string" } } },
+        Media: {
+          type: "object",
+          properties: {
+            name: { type: "string" },
+            url: { type: "string", description: "Where the image is served: {SITE_URL}/media/{name}" },
+            type: { type: "string" },
+            bytes: { type: "integer" },
+            status: { enum: ["created", "replaced", "unchanged"] },
+          },
+        },
       },
     },
     paths: {
@@ -143,6 +159,35 @@ export function openApiDocument(settings: Settings) {
             },
             ...writeErrors,
           },
+        },
+      },
+      "/media/{name}": {
+        parameters: [nameParam],
+        get: {
+          summary: "An uploaded image, as /media/{name} serves it (HEAD gives its ETag alone; If-None-Match supported)",
+          responses: {
+            "200": { description: "The image", headers: etag, content: images },
+            "304": { description: "If-None-Match matched" },
+            "400": problem("Invalid name"),
+            "404": problem("No such image"),
+          },
+        },
+        put: {
+          summary: "Upload or replace an image, served at /media/{name} (SVG under a CSP that runs no script)",
+          security: auth,
+          requestBody: { required: true, description: "The raw bytes, at most 10 MiB", content: images },
+          responses: {
+            "200": { description: "Replaced (or unchanged)", headers: stored, content: json(ref("Media")) },
+            "201": { description: "Created", headers: stored, content: json(ref("Media")) },
+            ...writeErrors,
+            "400": problem("Invalid name, or an empty body"),
+            "415": problem("Content-Type is not the image type of the name's extension"),
+          },
+        },
+        delete: {
+          summary: "Delete an image",
+          security: auth,
+          responses: { "204": { description: "Deleted" }, "404": problem("No such image"), "401": writeErrors["401"] },
         },
       },
     },

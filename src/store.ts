@@ -5,14 +5,13 @@ import { type Article, articleEtag } from "./article";
  * The only module that touches KV; every key is built here. KV is the edge copy the
  * public routes read; the Publisher Durable Object (src/publisher.ts) is the only writer.
  *
- * | key              | value                                                                  |
- * | ---------------- | ---------------------------------------------------------------------- |
  * | key                     | value                                                                  |
  * | ----------------------- | ---------------------------------------------------------------------- |
  * | `article:{id}`          | one article (the JSON of src/article.ts), or `{ id, retracted }` once retracted |
  * | `feed:{scope}`          | a scope's current feed document: its items as `[id, etag, seq]`, newest first, version, Last-Modified, archive links |
  * | `feed:{scope}:{page}`   | one archive page of that scope (RFC 5005), the same shape                |
  * | `scopes`                | every scope that has articles: `[kind, slug, name]`, for /feeds.opml     |
+ * | `media:{name}`          | an uploaded image's bytes, with its type and ETag as metadata; the API writes it (writeMedia) |
  *
  * `{scope}` is `main`, `section:{slug}`, `author:{slug}` or `tag:{slug}` (src/scopes.ts).
  * A feed costs one read of its `feed:` key plus one bulk read per 100 items, whatever
@@ -23,6 +22,7 @@ export const KEYS = {
   /** Page 0 is the current document. */
   feed: (scope: string, page = 0) => (page ? `feed:${scope}:${page}` : `feed:${scope}`),
   scopes: "scopes",
+  media: (name: string) => `media:${name}`,
 } as const;
 
 export const MAIN_SCOPE = "main";
@@ -233,3 +233,22 @@ export const writeFeedIndex = (kv: KVNamespace, key: string, index: FeedIndex) =
 export const deleteFeedIndex = (kv: KVNamespace, key: string) => kv.delete(key);
 
 export const writeScopes = (kv: KVNamespace, list: ScopeList) => kv.put(KEYS.scopes, JSON.stringify(list));
+
+/** Kept as the key's metadata, so one read answers a request, a 304 included. */
+const MediaInfoSchema = z.strictObject({ type: z.string(), etag: z.string() });
+export type MediaInfo = z.output<typeof MediaInfoSchema>;
+
+/** A media file in one read: its metadata and its bytes as a stream (cancel it when the body is not sent). */
+export async function readMedia(kv: KVNamespace, name: string): Promise<(MediaInfo & { body: ReadableStream }) | null> {
+  const { value, metadata } = await kv.getWithMetadata(KEYS.media(name), "stream");
+  return value && { ...MediaInfoSchema.parse(metadata), body: value };
+}
+
+/**
+ * Media keys are independent blobs that no index names, so the API writes them itself
+ * rather than through the Publisher: there is no shared key whose update could be lost.
+ */
+export const writeMedia = (kv: KVNamespace, name: string, bytes: ArrayBuffer, info: MediaInfo) =>
+  kv.put(KEYS.media(name), bytes, { metadata: info });
+
+export const deleteMedia = (kv: KVNamespace, name: string) => kv.delete(KEYS.media(name));

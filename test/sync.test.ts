@@ -1,8 +1,8 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { type PullResult, pull, push, type Remote, serverArticles } from "../scripts/sync";
+import { type MediaFile, type PullResult, pull, push, pushMedia, type Remote, serverArticles } from "../scripts/sync";
 import type { Article } from "../src/article";
-import { type ContentFile, loadContent, parseArticleFile } from "../src/content";
+import { ContentError, type ContentFile, loadContent, parseArticleFile } from "../src/content";
 import app from "../src/index";
 import { request, SETTINGS } from "./helpers";
 
@@ -14,20 +14,29 @@ const FILES: ContentFile[] = Object.entries(
   .sort((a, b) => (a.path < b.path ? -1 : 1));
 const IDS = loadContent(FILES, SETTINGS.siteUrl).map((a) => a.id);
 
-/** The worker as a remote, with every article sent in a POST /api/batch recorded, one list per request. */
+/** content/media/ as the CLIs read it (every image there is SVG, so text). */
+const MEDIA: MediaFile[] = Object.entries(import.meta.glob<string>("../content/media/*", { query: "?raw", import: "default", eager: true }))
+  .map(([path, text]) => ({ path: path.replace(/^\.\.\//, ""), bytes: new TextEncoder().encode(text) }))
+  .sort((a, b) => (a.path < b.path ? -1 : 1));
+const NAMES = MEDIA.map((m) => m.path.replace("content/media/", ""));
+
+/** The worker as a remote, with every article sent in a POST /api/batch recorded, one list per request, and every request. */
 function server(token = "test-token") {
   const batches: string[][] = [];
+  const requests: string[] = [];
   const remote: Remote = {
     url: "http://feedwire.test",
     token,
     fetch: async (input, init) => {
+      requests.push(`${init?.method ?? "GET"} ${new URL(input).pathname}`);
       if (new URL(input).pathname === "/api/batch") {
         batches.push(JSON.parse(String(init?.body)).articles.map((a: Article) => a.id));
       }
       return app.request(input, init, env);
     },
   };
-  return { remote, batches };
+  const uploads = () => requests.filter((r) => r.startsWith("PUT /api/media/")).map((r) => r.replace("PUT /api/media/", ""));
+  return { remote, batches, requests, uploads };
 }
 
 const pushAll = (remote: Remote, files = FILES, options = {}) => push(remote, files, SETTINGS.siteUrl, options);
@@ -147,6 +156,84 @@ describe("push", () => {
       [{ field: "(request)", reason: expect.stringMatching(/^401 /) }],
       [{ field: "(request)", reason: expect.stringMatching(/^401 /) }],
     ]);
+  });
+});
+
+describe("push, media", () => {
+  /** A binary image: every byte value, which a text round trip would mangle. */
+  const png: MediaFile = { path: "content/media/photo.png", bytes: Uint8Array.from({ length: 300 }, (_, n) => n % 256) };
+
+  it("uploads every image of content/media/, and each is served byte for byte at /media/{name}", async () => {
+    expect(NAMES).toContain("maduro-considering-asylum.svg");
+    const { remote, uploads } = server();
+    const progress: [number, number][] = [];
+    const report = await pushMedia(remote, [...MEDIA, png], { onProgress: (done, total) => progress.push([done, total]) });
+    expect(report).toEqual({ dryRun: false, created: [...NAMES, "photo.png"], replaced: [], unchanged: [], failed: [] });
+    expect(uploads()).toEqual([...NAMES, "photo.png"]);
+    expect(progress.at(-1)).toEqual([MEDIA.length + 1, MEDIA.length + 1]);
+    for (const file of [...MEDIA, png]) {
+      const res = await request(`/media/${file.path.replace("content/media/", "")}`);
+      expect(res.headers.get("Content-Type")).toBe(file === png ? "image/png" : "image/svg+xml");
+      expect(new Uint8Array(await res.arrayBuffer())).toEqual(file.bytes);
+    }
+  });
+
+  it("uploads nothing the second time", async () => {
+    const { remote, uploads } = server();
+    await pushMedia(remote, MEDIA);
+    const again = await pushMedia(remote, MEDIA);
+    expect(again).toMatchObject({ created: [], replaced: [], unchanged: NAMES, failed: [] });
+    expect(uploads()).toHaveLength(MEDIA.length);
+  });
+
+  it("uploads only the image that changed, reported as replaced", async () => {
+    const { remote, uploads } = server();
+    await pushMedia(remote, [...MEDIA, png]);
+    const edited = { ...png, bytes: png.bytes.map((b) => 255 - b) };
+    const report = await pushMedia(remote, [...MEDIA, edited]);
+    expect(report).toMatchObject({ created: [], replaced: ["photo.png"], unchanged: NAMES });
+    expect(uploads().slice(MEDIA.length + 1)).toEqual(["photo.png"]);
+    expect(new Uint8Array(await (await request("/media/photo.png")).arrayBuffer())).toEqual(edited.bytes);
+  });
+
+  it("uploads nothing in a dry run, and says what it would do", async () => {
+    const { remote, uploads } = server();
+    await pushMedia(remote, MEDIA.slice(1));
+    const edited = MEDIA.map((m, n) => (n === 2 ? { ...m, bytes: new TextEncoder().encode("<svg/>") } : m));
+    const report = await pushMedia(remote, edited, { dryRun: true });
+    expect(report).toMatchObject({ dryRun: true, created: [NAMES[0]], replaced: [NAMES[2]], failed: [] });
+    expect(report.unchanged).toHaveLength(MEDIA.length - 2);
+    expect(uploads()).toHaveLength(MEDIA.length - 1);
+    expect((await request(`/media/${NAMES[0]}`)).status).toBe(404);
+  });
+
+  it("refuses names and sizes the server would refuse, every one at once, before sending anything", async () => {
+    const { remote, requests } = server();
+    const bad = [
+      { path: "content/media/Photo.PNG", bytes: png.bytes },
+      { path: "content/media/notes.txt", bytes: png.bytes },
+      { path: "content/media/empty.png", bytes: new Uint8Array(0) },
+      { path: "content/media/huge.png", bytes: new Uint8Array(10 * 1024 * 1024 + 1) },
+    ];
+    const error = await pushMedia(remote, [...MEDIA, ...bad]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ContentError);
+    expect((error as ContentError).problems.map((p) => [p.file, p.field])).toEqual([
+      ["content/media/Photo.PNG", "(file name)"],
+      ["content/media/notes.txt", "(file name)"],
+      ["content/media/empty.png", "(file)"],
+      ["content/media/huge.png", "(file)"],
+    ]);
+    expect(requests).toEqual([]);
+  });
+
+  it("reports a refused token for every image, and stores none", async () => {
+    const { remote } = server("wrong");
+    const report = await pushMedia(remote, MEDIA.slice(0, 2));
+    expect(report.failed).toEqual(
+      MEDIA.slice(0, 2).map((m, n) => ({ name: NAMES[n], path: m.path, reason: expect.stringMatching(/^401 /) })),
+    );
+    expect(report.created).toEqual([]);
+    expect((await request(`/media/${NAMES[0]}`)).status).toBe(404);
   });
 });
 

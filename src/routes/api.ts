@@ -1,6 +1,4 @@
 import { type Context, Hono } from "hono";
-import { bearerAuth } from "hono/bearer-auth";
-import { bodyLimit } from "hono/body-limit";
 import { ARTICLE_ID, ARTICLE_ID_RULE } from "../article";
 import { parseTagList } from "../http/preconditions";
 import { ARTICLE_MAX_BYTES, ingest, ingestBatch } from "../ingest";
@@ -9,6 +7,8 @@ import { type FieldError, methodNotAllowed, problem, problemResponse } from "../
 import type { Submission } from "../publisher";
 import { settingsFrom } from "../settings";
 import { rememberFeedIndexes } from "../store";
+import { apiMedia } from "./api-media";
+import { limit, requireToken } from "./guards";
 
 type Env_ = { Bindings: Env };
 
@@ -19,26 +19,6 @@ const PAGE_DEFAULT = 50;
 const PAGE_MAX = 100;
 
 const publisher = (env: Env) => env.PUBLISHER.get(env.PUBLISHER.idFromName("main"));
-
-/** Write routes need `Authorization: Bearer <PUBLISH_TOKEN>`; with no token configured they refuse. */
-const requireToken = async (c: Context<Env_>, next: () => Promise<void>) => {
-  const token = c.env.PUBLISH_TOKEN;
-  if (!token)
-    problem(
-      503,
-      "Publishing is disabled: no PUBLISH_TOKEN secret is configured (wrangler secret put PUBLISH_TOKEN, or .dev.vars locally).",
-    );
-  const unauthorized = () => problemResponse(401, "Send Authorization: Bearer <token> with the publishing token.");
-  return bearerAuth<Env_>({
-    token,
-    noAuthenticationHeader: { message: unauthorized },
-    invalidAuthenticationHeader: { message: () => problemResponse(400, "The Authorization header must be: Bearer <token>.") },
-    invalidToken: { message: unauthorized },
-  })(c, next);
-};
-
-const limit = (maxSize: number) =>
-  bodyLimit({ maxSize, onError: () => problemResponse(413, `The body is larger than the ${maxSize / 1024 / 1024} MiB limit.`) });
 
 /** The request body as JSON: 415 unless it says it is JSON, 400 when it does not parse. */
 async function jsonBody(c: Context<Env_>): Promise<unknown> {
@@ -145,6 +125,8 @@ api.post("/batch", requireToken, limit(BATCH_MAX_BYTES), async (c) => {
     ),
   });
 });
+
+api.route("/media", apiMedia);
 
 api.all("/articles", methodNotAllowed("GET, HEAD"));
 api.all("/articles/:id", methodNotAllowed("GET, HEAD, PUT, DELETE"));
