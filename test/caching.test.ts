@@ -141,6 +141,20 @@ describe("response headers", () => {
     expect(unzipped).toBe(plain);
   });
 
+  it("gives each response headers of its own, though they are made once per version and coding", async () => {
+    await publish([seedArticle()]);
+    const etag = (await get("/feed.xml")).headers.get("ETag") ?? "";
+    const requests: Record<string, string>[] = [{}, { "Accept-Encoding": "gzip" }, { "If-None-Match": etag }];
+    for (const headers of requests) {
+      const first = await get("/feed.xml", headers);
+      first.headers.set("X-Changed-By-A-Middleware", "1");
+      first.headers.delete("ETag");
+      const second = await get("/feed.xml", headers);
+      expect(second.headers.get("X-Changed-By-A-Middleware")).toBeNull();
+      expect(second.headers.get("ETag")).toMatch(/^"/);
+    }
+  });
+
   it("leaves br to the runtime's encoder, and sends identity when nothing is acceptable", async () => {
     expect((await get("/feed.json", { "Accept-Encoding": "br" })).headers.get("Content-Encoding")).toBe("br");
     expect((await get("/feed.json", { "Accept-Encoding": "gzip;q=0, identity" })).headers.get("Content-Encoding")).toBeNull();

@@ -18,11 +18,18 @@ export interface Version {
   headers?: Record<string, string>;
 }
 
+type Coding = "gzip" | "br" | "identity";
+
 interface Rendered extends Version {
   type: string;
   body: Uint8Array;
   /** Compressed on the first request that asks for it, then kept. */
   gzip?: Uint8Array;
+  /**
+   * Its response headers for each coding, and for a 304, made on first use: a hot request
+   * then builds none (measured in workerd, building them was most of a hot request's own cost).
+   */
+  answers?: Partial<Record<Coding | "304", Headers>>;
 }
 
 const gzip = async (bytes: Uint8Array) =>
@@ -100,20 +107,32 @@ const wantsFeedDelta = (header: string | undefined) =>
  * per version and kept; br, when gzip is not acceptable, is left to the runtime's
  * encoder; otherwise identity.
  */
-async function respond(c: Context<{ Bindings: Env }>, r: Rendered, status = 200, extra: Record<string, string> = {}): Promise<Response> {
-  const headers = headersFor(c, r);
-  headers.set("Content-Type", r.type);
-  for (const [name, value] of Object.entries(extra)) headers.set(name, value);
+function codingFor(c: Context<{ Bindings: Env }>): Coding {
   const header = (c.req.raw.cf?.clientAcceptEncoding as string | undefined) ?? c.req.header("Accept-Encoding") ?? "";
   const accepted = new Map(parseAccept(header).map((a) => [a.type.toLowerCase(), a.q]));
   const acceptable = (coding: string) => (accepted.get(coding) ?? accepted.get("*") ?? 0) > 0;
-  if (acceptable("gzip")) {
-    headers.set("Content-Encoding", "gzip");
+  return acceptable("gzip") ? "gzip" : acceptable("br") ? "br" : "identity";
+}
+
+async function respond(c: Context<{ Bindings: Env }>, r: Rendered, status = 200, extra?: Record<string, string>): Promise<Response> {
+  const coding = codingFor(c);
+  let headers = extra ? undefined : r.answers?.[coding];
+  if (!headers) {
+    headers = headersFor(c, r);
+    headers.set("Content-Type", r.type);
+    if (coding !== "identity") headers.set("Content-Encoding", coding);
+    for (const [name, value] of Object.entries(extra ?? {})) headers.set(name, value);
+    // A Response copies the headers it is given, so one object serves every request.
+    if (!extra) {
+      r.answers ??= {};
+      r.answers[coding] = headers;
+    }
+  }
+  if (coding === "gzip") {
     // Only values are shared between requests: a promise or stream from another request's I/O may not be awaited here.
     r.gzip ??= await gzip(r.body);
     return new Response(r.gzip, { status, headers, encodeBody: "manual" });
   }
-  if (acceptable("br")) headers.set("Content-Encoding", "br");
   return new Response(r.body, { status, headers });
 }
 
@@ -149,7 +168,17 @@ export async function serveVersioned(
     if (e instanceof HTTPException) throw e; // a 404 or 410 the route decided on
     return unavailable(c, key, e);
   }
-  if (notModified(c.req.raw.headers, v.etag, v.lastModified)) return new Response(null, { status: 304, headers: headersFor(c, v) });
+  const kept = keptFor(c.env);
+  let r = settings.responseCache ? kept.get(key) : undefined;
+  if (notModified(c.req.raw.headers, v.etag, v.lastModified)) {
+    let answers: NonNullable<Rendered["answers"]> = {};
+    if (r?.etag === v.etag) {
+      r.answers ??= {};
+      answers = r.answers;
+    }
+    answers["304"] ??= headersFor(c, v);
+    return new Response(null, { status: 304, headers: answers["304"] });
+  }
   const since = delta && wantsFeedDelta(c.req.header("A-IM")) ? parseTagList(c.req.header("If-None-Match")) : undefined;
   if (delta && since) {
     let body: string | Uint8Array | undefined;
@@ -160,8 +189,6 @@ export async function serveVersioned(
     }
     if (body !== undefined) return respond(c, { ...v, type, body: bytesOf(body) }, 226, DELTA_HEADERS);
   }
-  const kept = keptFor(c.env);
-  let r = settings.responseCache ? kept.get(key) : undefined;
   if (r?.etag !== v.etag) {
     const cache = settings.responseCache ? caches.default : undefined;
     let hit: Response | undefined;
