@@ -23,6 +23,10 @@ const TOKEN = "bench-token";
 const ORIGIN = `http://127.0.0.1:${PORTS.feedwire}`;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = 3;
+/** Before each scenario and concurrency, per server: JIT and connection pools warm. */
+const WARM_UP_SECONDS = 2;
+/** After seeding, for the Publisher's last flushes and the machine to settle before anything is timed. */
+const SETTLE_MS = 10_000;
 const CONCURRENCY = [1, 16, 64];
 
 function startWorker(args: string[], port: number, vars: Record<string, string> = {}): Promise<WranglerDev> {
@@ -101,7 +105,7 @@ type Row = { scenario: string; c: number; feedwire: WrkResult; reference: WrkRes
 function compare(scenario: string, path: string, headers: string[] = []): Row[] {
   const urls = { feedwire: `${ORIGIN}${path}`, reference: `http://127.0.0.1:${PORTS.reference}${path}` };
   return CONCURRENCY.map((c) => {
-    for (const url of Object.values(urls)) wrk(url, c, headers, 1); // warm-up
+    for (const url of Object.values(urls)) wrk(url, c, headers, WARM_UP_SECONDS);
     const pairs = Array.from({ length: ROUNDS }, (_, round) => {
       const order = round % 2 === 0 ? (["feedwire", "reference"] as const) : (["reference", "feedwire"] as const);
       const runs = Object.fromEntries(order.map((who) => [who, wrk(urls[who], c, headers)])) as Record<keyof typeof urls, WrkResult>;
@@ -152,6 +156,7 @@ const reference = await startWorker(["-c", "bench/reference.toml"], PORTS.refere
 const rows: Row[] = [];
 try {
   await seed(10_000);
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   const first = await fetch(`${ORIGIN}/feed.xml`);
   const etag = first.headers.get("ETag") ?? "";
   // The current document holds from ITEMS_PER_FEED to twice that (README, archives).
