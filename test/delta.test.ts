@@ -28,6 +28,18 @@ describe("delta feeds (RFC 3229, A-IM: feed)", () => {
     expect(delta.ids).toEqual([id("new-one"), id("item-1")]);
   });
 
+  it.each(["/feed.xml", "/atom.xml"])("%s: the delta's own dates are the whole document's, not its items'", async (path) => {
+    const articles = manyArticles(5); // hourly from 2020-01-01T00:00Z
+    await publish(articles);
+    const old = (await request(path)).headers.get("ETag") ?? "";
+    await publish([{ ...(articles[1] as (typeof articles)[number]), title: "Corrected", updated: "2020-01-01T03:30:00Z" }]);
+    const delta = await fetchFeed(path, { headers: { "A-IM": "feed", "If-None-Match": old } }, 226);
+    expect(delta.ids).toEqual([id("item-1")]);
+    const whole = await fetchFeed(path);
+    for (const field of ["updated", "lastBuildDate", "pubDate"]) expect(delta.feed[field], field).toEqual(whole.feed[field]);
+    expect(delta.body).toContain(path.endsWith("atom.xml") ? "2020-01-01T04:00:00" : "Wed, 01 Jan 2020 04:00:00");
+  });
+
   it("gives the whole feed for a version it does not know, 304 for the current one, and ignores If-None-Match deltas without A-IM", async () => {
     await publish(manyArticles(3));
     const full = await request("/atom.xml");

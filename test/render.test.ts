@@ -3,7 +3,7 @@ import { parseFeed } from "feedsmith";
 import { describe, expect, it } from "vitest";
 import { articleEtag } from "../src/article";
 import { encodeFeed } from "../src/feed/encode";
-import { buildFeed } from "../src/feed/model";
+import { buildFeed, feedMeta } from "../src/feed/model";
 import { renderAtom } from "../src/render/atom";
 import { renderJson } from "../src/render/json";
 import { renderRss } from "../src/render/rss";
@@ -144,11 +144,11 @@ describe("items kept as bytes", () => {
     ["json", renderJson],
   ] as const)("%s: the same bytes as the whole render, first and kept, and an edit shows", async (format, render) => {
     const settings = { ...SETTINGS }; // its own cache
-    const first = encodeFeed(settings, format, MAIN, articles, await etags(articles));
+    const first = encodeFeed(settings, format, feedMeta(settings, articles), articles, await etags(articles));
     expect(text(first)).toBe(render(buildFeed(settings, articles)));
-    expect(encodeFeed(settings, format, MAIN, articles, await etags(articles))).toEqual(first);
+    expect(encodeFeed(settings, format, feedMeta(settings, articles), articles, await etags(articles))).toEqual(first);
     const edited = [{ ...TRICKY, title: "Edited title" }, ...articles.slice(1)];
-    const after = text(encodeFeed(settings, format, MAIN, edited, await etags(edited)));
+    const after = text(encodeFeed(settings, format, feedMeta(settings, edited), edited, await etags(edited)));
     expect(after).toBe(render(buildFeed(settings, edited)));
     expect(after).toContain("Edited title");
   });

@@ -5,7 +5,7 @@ import type { FeedParts } from "../render/parts";
 import { rss } from "../render/rss";
 import type { Settings } from "../settings";
 import type { FeedFormat } from "./formats";
-import { type FeedView, feedMeta, toItem } from "./model";
+import { type Feed, toItem } from "./model";
 
 const PARTS: Record<FeedFormat, FeedParts> = { rss, atom, json };
 
@@ -20,8 +20,11 @@ const kept = new WeakMap<Settings, { bytes: number; items: Map<string, Uint8Arra
 const KEPT_BYTES = 16 * 1024 * 1024;
 const encoder = new TextEncoder();
 
-/** A feed document as UTF-8 bytes: its head, each article's item (kept or made), its tail. */
-export function encodeFeed(settings: Settings, format: FeedFormat, view: FeedView, articles: Article[], etags: string[]): Uint8Array {
+/**
+ * A feed document as UTF-8 bytes: its head (from `meta`, what the document says about
+ * itself), each article's item (kept or made), its tail.
+ */
+export function encodeFeed(settings: Settings, format: FeedFormat, meta: Feed, articles: Article[], etags: string[]): Uint8Array {
   const parts = PARTS[format];
   let cache = kept.get(settings);
   if (!cache) {
@@ -30,7 +33,7 @@ export function encodeFeed(settings: Settings, format: FeedFormat, view: FeedVie
   }
   const { items } = cache;
   const separator = encoder.encode(parts.separator);
-  const chunks = [encoder.encode(parts.head(feedMeta(settings, articles, view)))];
+  const chunks = [encoder.encode(parts.head(meta))];
   articles.forEach((article, i) => {
     const key = `${format} ${etags[i]}`;
     let bytes = items.get(key);

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import type { Article } from "../article";
 import { cacheControl } from "../http/caching";
 import { weakMatch } from "../http/preconditions";
 import { etagOf, serveVersioned, type Version } from "../http/representation";
@@ -9,7 +10,7 @@ import { settingsFrom } from "../settings";
 import { EMPTY_FEED, type FeedIndex, KEYS, readFeedArticles, readFeedIndex } from "../store";
 import { encodeFeed } from "./encode";
 import type { FeedFormat } from "./formats";
-import { buildFeed, type Feed, type FeedView, feedLinks, hubsFor } from "./model";
+import { buildFeed, type Feed, type FeedView, feedLinks, feedMeta, hubsFor } from "./model";
 
 /** How long an isolate reuses a feed index it read, when the response cache is on. */
 const INDEX_REUSE_MS = 2000;
@@ -34,15 +35,17 @@ export function serveFeed(c: Context<{ Bindings: Env }>, scope: Pick<Scope, "kin
   let index: FeedIndex;
   let view: FeedView;
   const format = typeof rep.render === "string" ? rep.render : undefined;
-  const render = async (items: FeedIndex["items"]) => {
-    const articles = await readFeedArticles(kv, items);
+  /** The document, or (for a delta) only the items `shown` picks: its head always speaks for the whole document. */
+  const render = async (shown: (item: FeedIndex["items"][number]) => boolean = () => true) => {
+    const articles = await readFeedArticles(kv, index.items);
     if (typeof rep.render !== "string") return rep.render(buildFeed(settings, articles, view));
+    const picked = index.items.flatMap((item, i) => (shown(item) ? [{ article: articles[i] as Article, etag: item[1] }] : []));
     return encodeFeed(
       settings,
       rep.render,
-      view,
-      articles,
-      items.map(([, etag]) => etag),
+      feedMeta(settings, articles, view),
+      picked.map((p) => p.article),
+      picked.map((p) => p.etag),
     );
   };
   return serveVersioned(
@@ -60,11 +63,11 @@ export function serveFeed(c: Context<{ Bindings: Env }>, scope: Pick<Scope, "kin
       if (format) v.headers = { Link: linkHeader(feedLinkList(feedLinks(settings, view), hubsFor(settings, view), format)) };
       return v;
     },
-    () => render(index.items),
+    () => render(),
     format &&
       (async (tags) => {
         for (const [version, seq] of index.history) {
-          if (weakMatch(tags, await etagOf(c.env, version, rep.name))) return render(index.items.filter(([, , s]) => s > seq));
+          if (weakMatch(tags, await etagOf(c.env, version, rep.name))) return render(([, , changed]) => changed > seq);
         }
         return undefined;
       }),
