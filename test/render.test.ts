@@ -7,7 +7,6 @@ import { buildFeed, feedMeta } from "../src/feed/model";
 import { renderAtom } from "../src/render/atom";
 import { renderJson } from "../src/render/json";
 import { renderRss } from "../src/render/rss";
-import { MAIN } from "../src/scopes";
 import { makeArticle, manyArticles, SETTINGS, seedArticle } from "./helpers";
 import { feedPackage } from "./oracle";
 
