@@ -28,12 +28,18 @@ const rfc3339 = z.iso.datetime({ offset: true, error: "must be an RFC 3339 date-
 
 /** At most this many authors, and this many tags, per article. */
 const SCOPES_MAX = 32;
+/**
+ * A section, author or tag name has a feed whose KV key holds its slug (src/store.ts):
+ * 100 characters keep every such key well under KV's 512 bytes.
+ */
+const NAME_MAX = 100;
+const name = text.pipe(z.string().trim().min(1, "must not be empty").max(NAME_MAX, `must be at most ${NAME_MAX} characters`));
 
 export const ARTICLE_ID = /^[a-z0-9][a-z0-9-]{0,127}$/;
 export const ARTICLE_ID_RULE = "must be 1-128 of a-z, 0-9 and '-', starting with a letter or digit";
 
 export const AuthorSchema = z.strictObject({
-  name: line,
+  name,
   url: httpUrl.optional(),
   email: z.email("must be an e-mail address").optional(),
 });
@@ -65,8 +71,8 @@ export const ArticleSchema = z
     authors: z.array(AuthorSchema).min(1, "needs at least one author").max(SCOPES_MAX, `has at most ${SCOPES_MAX} authors`),
     published: rfc3339,
     updated: rfc3339.optional(),
-    section: line.optional(),
-    tags: z.array(line).max(SCOPES_MAX, `has at most ${SCOPES_MAX} tags`).default([]),
+    section: name.optional(),
+    tags: z.array(name).max(SCOPES_MAX, `has at most ${SCOPES_MAX} tags`).default([]),
     image: ImageSchema.optional(),
     dateline: line.optional(),
     language: z

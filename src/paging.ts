@@ -26,6 +26,8 @@ export function createPagingTables(sql: SqlStorage): void {
     PRIMARY KEY (scope, page))`);
   /** The index last written to KV for each document (page 0: current). */
   sql.exec("CREATE TABLE IF NOT EXISTS docs (scope TEXT NOT NULL, page INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (scope, page))");
+  /** The last Last-Modified of each scope that was emptied: a scope made again starts after it. */
+  sql.exec("CREATE TABLE IF NOT EXISTS retired (scope TEXT PRIMARY KEY, last_modified INTEGER NOT NULL)");
   /** Positions whose document must be recomputed. */
   sql.exec(
     "CREATE TABLE IF NOT EXISTS dirty (seq INTEGER PRIMARY KEY AUTOINCREMENT, scope TEXT NOT NULL, ms INTEGER NOT NULL, id TEXT NOT NULL)",
@@ -106,8 +108,9 @@ export interface Plan {
 
 /**
  * Which documents changed since the last flush, and what they hold now; splits any
- * that grew to twice `perPage`. Synchronous, so it reads one consistent state. Stops
- * taking scopes once `budget` documents are planned (the rest wait for the next round).
+ * that grew to twice `perPage`. Synchronous, so it reads one consistent state. Takes
+ * scopes while their documents (written or deleted) fit in `budget` KV writes, and always
+ * the first; the rest wait for the next round.
  */
 export function planDocuments(sql: SqlStorage, perPage: number, budget: number): Plan {
   const plan: Plan = { docs: [], emptied: [], scopes: [], seq: 0 };
@@ -117,16 +120,22 @@ export function planDocuments(sql: SqlStorage, perPage: number, budget: number):
     keys.push({ ms: d.ms, id: d.id });
     dirty.set(d.scope, keys);
   }
+  let writes = 0;
   for (const [scope, keys] of dirty) {
-    if (plan.docs.length >= budget) break;
-    plan.scopes.push(scope);
     const count = sql.exec<{ n: number }>("SELECT count(*) AS n FROM members WHERE scope = ?", scope).one().n;
     if (count === 0 && scope !== scopeKey(MAIN)) {
       const pages = sql.exec<{ page: number }>("SELECT page FROM docs WHERE scope = ?", scope).toArray();
+      if (plan.scopes.length > 0 && writes + pages.length > budget) break;
       plan.emptied.push({ scope, pages: pages.map((p) => p.page) });
-      continue;
+      writes += pages.length;
+    } else {
+      const docs = planScope(sql, scope, keys, perPage);
+      // A scope that would go over the budget waits for the next round (its splits stay marked dirty).
+      if (plan.scopes.length > 0 && writes + docs.length > budget) break;
+      plan.docs.push(...docs);
+      writes += docs.length;
     }
-    plan.docs.push(...planScope(sql, scope, keys, perPage));
+    plan.scopes.push(scope);
   }
   // Taken after the splits marked their pages, before any await: a later commit's marks are newer.
   plan.seq = sql.exec<{ s: number | null }>("SELECT max(seq) AS s FROM dirty").one().s ?? 0;
@@ -216,9 +225,13 @@ export async function changedIndexes(sql: SqlStorage, docs: DocSnapshot[], now: 
       return [id, etag, last + 1];
     });
     const newest = Math.min(Math.max(0, ...doc.items.map((i) => i.updated_ms)), now);
+    // Forward-only, across the document's versions and across a scope emptied and made again.
+    const floor =
+      prev?.lastModified ??
+      sql.exec<{ last_modified: number }>("SELECT last_modified FROM retired WHERE scope = ?", doc.scope).toArray()[0]?.last_modified;
     const index: FeedIndex = {
       version,
-      lastModified: prev ? Math.max(newest, prev.lastModified + 1000) : newest,
+      lastModified: floor === undefined ? newest : Math.max(newest, floor + 1000),
       page: doc.page,
       items,
       history: [...(prev?.history ?? []), [version, seq] as [string, number]].slice(-HISTORY),
@@ -242,6 +255,15 @@ export function recordPlan(sql: SqlStorage, plan: Plan, written: { doc: DocSnaps
     );
   }
   for (const { scope } of plan.emptied) {
+    const last = sql
+      .exec<{ json: string }>("SELECT json FROM docs WHERE scope = ?", scope)
+      .toArray()
+      .reduce((max, row) => Math.max(max, (JSON.parse(row.json) as FeedIndex).lastModified), 0);
+    sql.exec(
+      "INSERT INTO retired (scope, last_modified) VALUES (?, ?) ON CONFLICT (scope) DO UPDATE SET last_modified = max(last_modified, excluded.last_modified)",
+      scope,
+      last,
+    );
     sql.exec("DELETE FROM docs WHERE scope = ?", scope);
     sql.exec("DELETE FROM pages WHERE scope = ?", scope);
     // Its name stays if an article joined it again meanwhile (that one's dirty mark is newer than the plan).

@@ -38,9 +38,14 @@ export interface Written<T> {
 
 /** KV allows one write per second to a key; no key is written faster. */
 const KEY_WRITE_INTERVAL_MS = 1000;
-/** Articles and feed documents per flush round: together well under the 1,000 KV operations an invocation may make. */
-const FLUSH_BATCH = 500;
-const DOC_BUDGET = 400;
+/**
+ * KV writes per flush round, under the 1,000 operations an invocation may make: up to
+ * FLUSH_BATCH articles, then documents. One scope's documents in a round are at most about
+ * two per article (the position it left and the one it took) plus its splits, so the
+ * first scope taken, which always is, fits too.
+ */
+const KV_WRITES_PER_ROUND = 950;
+const FLUSH_BATCH = 300;
 const RETRY_MS = 5000;
 /** Read-your-writes covers a flush that wrote at most this many documents (else the caller re-reads KV). */
 const RETURNED_INDEXES = 32;
@@ -216,11 +221,14 @@ export class Publisher extends DurableObject<Env> {
    * KV's 1,000 operations.
    */
   private async flush(): Promise<void> {
+    this.lastWritten = undefined; // a round that writes no documents tells callers to read KV
     const pending = this.sql.exec<{ id: string; seq: number }>("SELECT id, seq FROM outbox ORDER BY seq LIMIT ?", FLUSH_BATCH).toArray();
     const backlog = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM outbox").one().n > pending.length;
     if (pending.length === 0 && !hasDirty(this.sql)) return;
     const rows = pending.map(({ id }) => this.row(id));
-    const plan = backlog ? undefined : planDocuments(this.sql, settingsFrom(this.env).itemsPerFeed, DOC_BUDGET);
+    // Room for the articles and the scope list; the documents get the rest.
+    const budget = KV_WRITES_PER_ROUND - pending.length - 1;
+    const plan = backlog ? undefined : planDocuments(this.sql, settingsFrom(this.env).itemsPerFeed, budget);
     const kv = this.env.ARTICLES;
     await Promise.all(
       rows.map(async (row) => {

@@ -19,9 +19,16 @@ export const MAIN: Scope = { kind: "main", slug: "", name: "" };
 /** URL path segment for each scoped kind: `/sections/{slug}/feed.xml`. */
 export const KIND_PATHS = { section: "sections", author: "authors", tag: "tags" } as const;
 
+/** FNV-1a (32 bits) of a string's UTF-16 code units, in hex: short and stable. */
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(16).padStart(8, "0");
+}
+
 /**
  * `Politique étrangère` → `politique-etrangere`; letters of any script are kept. A name
- * with no letter or digit at all (`+++`) gets its code points, so it still has a feed.
+ * with no letter or digit at all (`+++`) gets a short hash of itself, so it still has a feed.
  */
 export function slugify(name: string): string {
   const slug = name
@@ -30,7 +37,7 @@ export function slugify(name: string): string {
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, "-")
     .replace(/^-+|-+$/g, "");
-  return slug || `u${[...name].map((ch) => ch.codePointAt(0)?.toString(16)).join("-")}`;
+  return slug || `x-${fnv1a(name)}`;
 }
 
 /** Scopes are stored under one string: `main`, `section:world`, `author:ann-writer`, `tag:climate`. */

@@ -104,9 +104,14 @@ export async function readArticle(kv: KVNamespace, id: string): Promise<StoredAr
   return retraction.success ? { retracted: retraction.data.retracted } : { article: StoredArticleSchema.parse(raw) };
 }
 
-/** Feed indexes this isolate read recently, per namespace and key: a hot poll then reads no KV at all. */
-const recent = new WeakMap<KVNamespace, Map<string, { at: number; index: FeedIndex | null }>>();
+/**
+ * Feed indexes this isolate read recently, per namespace and key: a hot poll then reads
+ * no KV at all. `at`: when KV was last asked; `learned`: when this index became known.
+ */
+const recent = new WeakMap<KVNamespace, Map<string, { at: number; learned: number; index: FeedIndex | null }>>();
 const KEPT_INDEXES = 1000;
+/** How long KV may still answer with an older value than one this isolate knows: its edge caches reads for 60 s. */
+const KV_CATCH_UP_MS = 60_000;
 
 /**
  * A feed document's index by its key (KEYS.feed), or null when there is none. With
@@ -124,12 +129,15 @@ export async function readFeedIndex(kv: KVNamespace, key = KEYS.feed(MAIN_SCOPE)
   // The value is kept, never the promise: another request may not await this one's I/O.
   const raw = await kv.get(key, "json");
   const stored = raw === null ? null : FeedIndexSchema.parse(raw);
-  // Last-Modified only moves forward, so an older index from KV's edge cache never
-  // replaces a newer one this isolate already knows (say, from its own publish).
-  const index = hit?.index && (!stored || hit.index.lastModified > stored.lastModified) ? hit.index : stored;
-  read.set(key, { at: Date.now(), index });
+  // Last-Modified only moves forward, so while KV's edge cache may still be behind, an
+  // older index (or none) from it does not replace a newer one this isolate learned (say,
+  // from its own publish). After that, KV is right: a deleted feed is gone.
+  const now = Date.now();
+  const behind = hit?.index && now - hit.learned < KV_CATCH_UP_MS && (!stored || hit.index.lastModified > stored.lastModified);
+  if (behind && hit) read.set(key, { ...hit, at: now });
+  else read.set(key, { at: now, learned: now, index: stored });
   if (read.size > KEPT_INDEXES) read.delete(read.keys().next().value ?? "");
-  return index;
+  return behind && hit ? hit.index : stored;
 }
 
 /**
@@ -151,7 +159,7 @@ export function rememberFeedIndexes(kv: KVNamespace, written: unknown): void {
   }
   for (const [key, index] of Object.entries(indexes)) {
     const known = read.get(key)?.index;
-    if (!(index && known && known.lastModified > index.lastModified)) read.set(key, { at: Date.now(), index });
+    if (!(index && known && known.lastModified > index.lastModified)) read.set(key, { at: Date.now(), learned: Date.now(), index });
   }
 }
 

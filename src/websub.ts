@@ -19,11 +19,20 @@ export function createPingTable(sql: SqlStorage): void {
     attempts INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (hub, url))`);
 }
 
-/** Tells each hub, at `due`, that each of `urls` changed (a ping already waiting for the pair keeps its turn). */
+/**
+ * Tells each hub, at `due`, that each of `urls` changed. A ping already waiting for the
+ * pair waits for the later change too (the hub must not fetch before KV has it).
+ */
 export function queuePings(sql: SqlStorage, hubs: string[], urls: string[], due: number): void {
   for (const hub of hubs) {
     for (const url of urls) {
-      sql.exec("INSERT INTO pings (hub, url, due_ms) VALUES (?, ?, ?) ON CONFLICT (hub, url) DO NOTHING", hub, url, due);
+      sql.exec(
+        `INSERT INTO pings (hub, url, due_ms) VALUES (?, ?, ?)
+         ON CONFLICT (hub, url) DO UPDATE SET due_ms = max(due_ms, excluded.due_ms), attempts = 0`,
+        hub,
+        url,
+        due,
+      );
     }
   }
 }
@@ -47,20 +56,23 @@ async function ping(hub: string, url: string, fetcher: typeof fetch): Promise<bo
 /** Sends the pings that are due; returns when the next one is due, if any. */
 export async function deliverPings(sql: SqlStorage, now = Date.now(), fetcher: typeof fetch = fetch): Promise<number | undefined> {
   const due = sql
-    .exec<{ hub: string; url: string; attempts: number }>(
-      "SELECT hub, url, attempts FROM pings WHERE due_ms <= ? ORDER BY due_ms LIMIT ?",
+    .exec<{ hub: string; url: string; attempts: number; due_ms: number }>(
+      "SELECT hub, url, attempts, due_ms FROM pings WHERE due_ms <= ? ORDER BY due_ms LIMIT ?",
       now,
       PINGS_PER_ROUND,
     )
     .toArray();
   const results = await Promise.all(due.map((p) => ping(p.hub, p.url, fetcher)));
+  // Only the row as it was read: a change queued during the delivery keeps its own ping.
+  const same = "hub = ? AND url = ? AND due_ms = ? AND attempts = ?";
   due.forEach((p, i) => {
     const attempts = p.attempts + 1;
+    const row = [p.hub, p.url, p.due_ms, p.attempts];
     if (results[i] || attempts >= PING_ATTEMPTS) {
       if (!results[i]) console.error(`websub: gave up telling ${p.hub} about ${p.url} after ${attempts} attempts`);
-      sql.exec("DELETE FROM pings WHERE hub = ? AND url = ?", p.hub, p.url);
+      sql.exec(`DELETE FROM pings WHERE ${same}`, ...row);
     } else {
-      sql.exec("UPDATE pings SET attempts = ?, due_ms = ? WHERE hub = ? AND url = ?", attempts, now + retryDelay(attempts), p.hub, p.url);
+      sql.exec(`UPDATE pings SET attempts = ?, due_ms = ? WHERE ${same}`, attempts, now + retryDelay(attempts), ...row);
     }
   });
   return sql.exec<{ next: number | null }>("SELECT min(due_ms) AS next FROM pings").one().next ?? undefined;

@@ -57,6 +57,16 @@ describe("ArticleSchema", () => {
     expect(issuesOf({ ...base, authors })).toEqual([{ field: "authors", reason: "has at most 32 authors" }]);
   });
 
+  it("bounds section, author and tag names to 100 characters (each is part of a KV key)", () => {
+    const long = "x".repeat(101);
+    expect(issuesOf({ ...base, tags: [long] })).toEqual([{ field: "tags.0", reason: "must be at most 100 characters" }]);
+    expect(issuesOf({ ...base, section: long })).toEqual([{ field: "section", reason: "must be at most 100 characters" }]);
+    expect(issuesOf({ ...base, authors: [{ name: long }] })).toEqual([
+      { field: "authors.0.name", reason: "must be at most 100 characters" },
+    ]);
+    expect(ArticleSchema.parse({ ...base, tags: ["y".repeat(100)] }).tags[0]).toHaveLength(100);
+  });
+
   it("gives a reason a publisher can act on", () => {
     const [issue] = issuesOf({ ...base, published: "yesterday" });
     expect(issue).toEqual({ field: "published", reason: expect.stringContaining("RFC 3339") });

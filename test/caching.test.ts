@@ -181,6 +181,21 @@ describe("the cost of a poll", () => {
   });
 });
 
+describe("a version served again", () => {
+  it("carries the Last-Modified of now, not of when its bytes were first kept", async () => {
+    const article = makeArticle({ id: "story" });
+    await publish([article]);
+    const first = await get("/feed.xml");
+    await publish([{ ...article, title: "A mistake", updated: "2026-03-02T00:00:00Z" }]);
+    await publish([article]); // reverted before anyone fetched: the same bytes as the first time
+    const again = await get("/feed.xml");
+    expect(again.headers.get("ETag")).toBe(first.headers.get("ETag"));
+    expect(Date.parse(again.headers.get("Last-Modified") ?? "")).toBeGreaterThan(Date.parse(first.headers.get("Last-Modified") ?? ""));
+    const etag = again.headers.get("ETag") ?? "";
+    expect((await get("/feed.xml", { "If-None-Match": etag })).headers.get("Last-Modified")).toBe(again.headers.get("Last-Modified"));
+  });
+});
+
 describe("read-your-writes", () => {
   it("shows a publish on this isolate's next request even while KV's edge copy of the index is older", async () => {
     await publish([seedArticle()]);

@@ -65,10 +65,10 @@ export function countingKv(kv: KVNamespace): { kv: KVNamespace; counts: KvCounts
 /** The Publisher Durable Object: the one write path, as the API uses it. */
 export const publisher = () => env.PUBLISHER.get(env.PUBLISHER.idFromName("main"));
 
-/** Stores articles through the Publisher (as a batch: all or nothing), in chunks of 500. */
+/** Stores articles through the Publisher (as a batch: all or nothing), in chunks of one flush round (300). */
 export async function publish(articles: Article[]): Promise<void> {
-  for (let i = 0; i < articles.length; i += 500) {
-    const written = await publisher().put(articles.slice(i, i + 500).map((article) => ({ article, explicitUpdated: true })));
+  for (let i = 0; i < articles.length; i += 300) {
+    const written = await publisher().put(articles.slice(i, i + 300).map((article) => ({ article, explicitUpdated: true })));
     rememberFeedIndexes(env.ARTICLES, written.indexes); // as the API does after a write
   }
 }

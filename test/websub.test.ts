@@ -1,6 +1,6 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { deliverPings, PING_ATTEMPTS, retryDelay } from "../src/websub";
+import { deliverPings, PING_ATTEMPTS, queuePings, retryDelay } from "../src/websub";
 import { makeArticle, manyArticles, publish, publisher, request, SETTINGS } from "./helpers";
 import { fetchFeed } from "./parse";
 
@@ -94,6 +94,30 @@ describe("WebSub publishing", () => {
       }
       expect(sql.exec("SELECT * FROM pings").toArray()).toEqual([]);
       expect(retryDelay(2)).toBe(2 * retryDelay(1));
+    });
+  });
+
+  it("a change queued while its feed's ping is being sent gets a ping of its own", async () => {
+    await runInDurableObject(publisher(), async (_, state) => {
+      const sql = state.storage.sql;
+      const [hub, url] = ["https://hub.example/", `${site}/feed.xml`];
+      queuePings(sql, [hub], [url], 0);
+      const fetcher = (async () => {
+        queuePings(sql, [hub], [url], 1000); // the next change's flush, while the hub answers
+        return new Response(null, { status: 204 });
+      }) as unknown as typeof fetch;
+      await deliverPings(sql, 10, fetcher);
+      expect(sql.exec("SELECT due_ms FROM pings").toArray()).toEqual([{ due_ms: 1000 }]);
+    });
+  });
+
+  it("a later change pushes a waiting ping back, so the hub never fetches before KV has it", async () => {
+    await runInDurableObject(publisher(), async (_, state) => {
+      const sql = state.storage.sql;
+      queuePings(sql, ["https://hub.example/"], ["u"], 60_000);
+      queuePings(sql, ["https://hub.example/"], ["u"], 119_000);
+      queuePings(sql, ["https://hub.example/"], ["u"], 100_000); // never earlier
+      expect(sql.exec("SELECT due_ms FROM pings").toArray()).toEqual([{ due_ms: 119_000 }]);
     });
   });
 });

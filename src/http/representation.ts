@@ -170,6 +170,11 @@ export async function serveVersioned(
   }
   const kept = keptFor(c.env);
   let r = settings.responseCache ? kept.get(key) : undefined;
+  if (r?.etag === v.etag && r.lastModified !== v.lastModified) {
+    // The same bytes again (say, an edit reverted), under a Last-Modified that moved on.
+    r = { ...r, lastModified: v.lastModified, answers: undefined };
+    keep(kept, key, r);
+  }
   if (notModified(c.req.raw.headers, v.etag, v.lastModified)) {
     let answers: NonNullable<Rendered["answers"]> = {};
     if (r?.etag === v.etag) {
