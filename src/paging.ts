@@ -1,7 +1,7 @@
 import type { Article } from "./article";
 import { sha256Base64url } from "./hash";
-import { MAIN, type Scope, scopeKey, scopesOf } from "./scopes";
-import type { FeedIndex } from "./store";
+import { type Scope, scopeKey, scopesOf } from "./scopes";
+import { type FeedIndex, MAIN_SCOPE } from "./store";
 
 /**
  * The feed documents of every scope, kept in the Publisher's SQLite (the single writer,
@@ -123,7 +123,7 @@ export function planDocuments(sql: SqlStorage, perPage: number, budget: number):
   let writes = 0;
   for (const [scope, keys] of dirty) {
     const count = sql.exec<{ n: number }>("SELECT count(*) AS n FROM members WHERE scope = ?", scope).one().n;
-    if (count === 0 && scope !== scopeKey(MAIN)) {
+    if (count === 0 && scope !== MAIN_SCOPE) {
       const pages = sql.exec<{ page: number }>("SELECT page FROM docs WHERE scope = ?", scope).toArray();
       if (plan.scopes.length > 0 && writes + pages.length > budget) break;
       plan.emptied.push({ scope, pages: pages.map((p) => p.page) });

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { type Article, articleEtag } from "./article";
+import { MAIN, scopeKey } from "./scopes";
 
 /**
  * The only module that touches KV; every key is built here. KV is the edge copy the
@@ -25,7 +26,7 @@ export const KEYS = {
   media: (name: string) => `media:${name}`,
 } as const;
 
-export const MAIN_SCOPE = "main";
+export const MAIN_SCOPE = scopeKey(MAIN);
 
 /** KV reads at most this many keys in one bulk `get` (one operation). */
 const BULK_GET_MAX = 100;

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:test";
-import { parseFeed } from "feedsmith";
 import { beforeEach, describe, expect, it } from "vitest";
 import { forgetResponses } from "../src/http/representation";
 import { makeArticle, manyArticles, publish, request, SETTINGS, seedArticle } from "./helpers";
+import { fetchFeed } from "./parse";
 
 const SEED_URL = `${SETTINGS.siteUrl}/articles/maduro-considering-asylum`;
 const SEED_ID = "tag:feedwire.example,2026:maduro-considering-asylum";
@@ -10,20 +10,8 @@ const IMAGE_URL = `${SETTINGS.siteUrl}/media/maduro-considering-asylum.svg`;
 const FIRST_SENTENCE = "Venezuelan President Nicolas Maduro is actively considering asylum in Russia or Cuba";
 const LAST_SENTENCE = "for conspiracy to traffic internationally in cocaine, it noted.";
 
-async function fetchParsed(path: string) {
-  const res = await request(path);
-  expect(res.status).toBe(200);
-  const body = await res.text();
-  // Read loosely: the assertions, not the parser's types, say what must be there.
-  const parsed: { format: string; feed: Record<string, any> } = parseFeed(path.endsWith(".json") ? JSON.parse(body) : body);
-  return { res, body, parsed };
-}
-
 /** Items (RSS, JSON Feed) or entries (Atom), as the parser gives them. */
-async function itemsOf(path: string): Promise<Record<string, any>[]> {
-  const { parsed } = await fetchParsed(path);
-  return (parsed.format === "atom" ? parsed.feed.entries : parsed.feed.items) ?? [];
-}
+const itemsOf = async (path: string) => (await fetchFeed(path)).items;
 
 const titleOf = (item: Record<string, any>): string => item.title?.value ?? item.title;
 
@@ -112,7 +100,7 @@ describe("feed documents", () => {
 
   it("carries the site's settings and self links", async () => {
     await publish([makeArticle()]);
-    const rss = (await fetchParsed("/feed.xml")).parsed;
+    const rss = await fetchFeed("/feed.xml");
     expect(rss.feed).toMatchObject({
       title: SETTINGS.title,
       description: SETTINGS.description,
@@ -125,13 +113,13 @@ describe("feed documents", () => {
         ],
       },
     });
-    const atom = (await fetchParsed("/atom.xml")).parsed;
+    const atom = await fetchFeed("/atom.xml");
     expect(atom.feed.links).toEqual([
       { rel: "self", type: "application/atom+xml", href: `${SETTINGS.siteUrl}/atom.xml` },
       ...SETTINGS.hubs.map((href) => ({ rel: "hub", href })),
       { rel: "alternate", type: "text/html", href: `${SETTINGS.siteUrl}/` },
     ]);
-    const json = (await fetchParsed("/feed.json")).parsed;
+    const json = await fetchFeed("/feed.json");
     expect(json.feed).toMatchObject({
       title: SETTINGS.title,
       language: "en",
@@ -174,8 +162,8 @@ describe("feed documents", () => {
 
   it("serves a valid empty feed when nothing is stored", async () => {
     for (const path of ["/feed.xml", "/atom.xml", "/feed.json"]) {
-      const { parsed } = await fetchParsed(path);
-      expect(parsed.feed.title).toBeTruthy();
+      const { feed } = await fetchFeed(path);
+      expect(feed.title).toBeTruthy();
     }
   });
 

@@ -6,7 +6,7 @@ import { etagOf, serveVersioned, type Version } from "../http/representation";
 import { problem } from "../problem";
 import { feedLinkList, linkHeader } from "../render/links";
 import { type Scope, scopeKey } from "../scopes";
-import { settingsFrom } from "../settings";
+import { type Settings, settingsFrom } from "../settings";
 import { EMPTY_FEED, type FeedIndex, KEYS, readFeedArticles, readFeedIndex } from "../store";
 import { encodeFeed } from "./encode";
 import type { FeedFormat } from "./formats";
@@ -21,6 +21,36 @@ export interface Representation {
   name: string;
   type: string;
   render: FeedFormat | ((feed: Feed) => string);
+}
+
+/**
+ * Each index's view and Version (ETag, Link header), made once per settings, index and
+ * representation: an index object stands for one document while the isolate keeps it
+ * (EMPTY_FEED only ever for the main feed), so a hot poll builds none of these strings.
+ */
+const made = new WeakMap<Settings, WeakMap<FeedIndex, Map<string, { view: FeedView; version: Version }>>>();
+
+async function prepared(env: Env, settings: Settings, scope: Pick<Scope, "kind" | "slug">, index: FeedIndex, rep: Representation) {
+  let byIndex = made.get(settings);
+  if (!byIndex) {
+    byIndex = new WeakMap();
+    made.set(settings, byIndex);
+  }
+  let byRep = byIndex.get(index);
+  if (!byRep) {
+    byRep = new Map();
+    byIndex.set(index, byRep);
+  }
+  const known = byRep.get(rep.name);
+  if (known) return known;
+  const view: FeedView = { ...scope, name: index.name, page: index.page, older: index.older, newer: index.newer };
+  const version: Version = { etag: await etagOf(env, index.version, rep.name), lastModified: index.lastModified };
+  if (index.page) version.cacheControl = cacheControl(settings, settings.archiveMaxAge);
+  if (typeof rep.render === "string") {
+    version.headers = { Link: linkHeader(feedLinkList(feedLinks(settings, view), hubsFor(settings, view), rep.render)) };
+  }
+  byRep.set(rep.name, { view, version });
+  return { view, version };
 }
 
 /**
@@ -57,11 +87,9 @@ export function serveFeed(c: Context<{ Bindings: Env }>, scope: Pick<Scope, "kin
       if (!stored && (scope.kind !== "main" || page))
         problem(404, "There is no such feed: no article has this section, author, tag or page.");
       index = stored ?? EMPTY_FEED;
-      view = { ...scope, name: index.name, page: index.page, older: index.older, newer: index.newer };
-      const v: Version = { etag: await etagOf(c.env, index.version, rep.name), lastModified: index.lastModified };
-      if (page) v.cacheControl = cacheControl(settings, settings.archiveMaxAge);
-      if (format) v.headers = { Link: linkHeader(feedLinkList(feedLinks(settings, view), hubsFor(settings, view), format)) };
-      return v;
+      const ready = await prepared(c.env, settings, scope, index, rep);
+      view = ready.view;
+      return ready.version;
     },
     () => render(),
     format &&

@@ -9,10 +9,6 @@ import { KIND_PATHS, MAIN, type Scope, slugify } from "../scopes";
 import { settingsFrom } from "../settings";
 import { readScopes, type ScopeList } from "../store";
 
-const REPRESENTATIONS = (Object.keys(FORMATS) as FeedFormat[]).map(
-  (format): Representation => ({ name: format, type: `${FORMATS[format].type}; charset=utf-8`, render: format }),
-);
-
 /** Longest slug looked up: KV keys are at most 512 bytes. */
 const SLUG_MAX = 200;
 
@@ -35,8 +31,9 @@ const prefixes: [Scope["kind"], string][] = [
   ...Object.entries(KIND_PATHS).map(([kind, path]) => [kind, `/${path}/:slug`] as [Scope["kind"], string]),
 ];
 for (const [kind, prefix] of prefixes) {
-  for (const rep of REPRESENTATIONS) {
-    const file = FORMATS[rep.render as FeedFormat].file;
+  for (const format of Object.keys(FORMATS) as FeedFormat[]) {
+    const { file, type } = FORMATS[format];
+    const rep: Representation = { name: format, type: `${type}; charset=utf-8`, render: format };
     const current = `${prefix}/${file}`;
     const archive = `${prefix}/archive/:page{[1-9][0-9]{0,8}}/${file}`;
     feeds.get(current, politePolling, (c) => serveFeed(c, scopeOf(c, kind), 0, rep));
