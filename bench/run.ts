@@ -98,12 +98,31 @@ function wrk(url: string, connections: number, headers: string[] = [], seconds =
 type Row = { scenario: string; c: number; feedwire: WrkResult; reference: WrkResult; ratios: number[] };
 
 /**
+ * Both servers must give wrk's request the same answer (status, ETag, bytes) before either
+ * is timed: a reference that answered something cheaper would make every ratio a lie.
+ */
+async function sameAnswers(urls: Record<"feedwire" | "reference", string>, headers: string[]) {
+  const init = { headers: [["Accept-Encoding", "identity"], ...headers.map((h) => h.split(/:\s*/, 2) as [string, string])] };
+  const [a, b] = await Promise.all(
+    [urls.feedwire, urls.reference].map(async (url) => {
+      const res = await fetch(url, init);
+      return { status: res.status, etag: res.headers.get("ETag"), body: Buffer.from(await res.arrayBuffer()) };
+    }),
+  );
+  if (!a || !b || a.status !== b.status || a.etag !== b.etag || !a.body.equals(b.body))
+    throw new Error(
+      `the reference does not answer as feedwire does: ${a?.status} ${a?.etag} ${a?.body.length} B against ${b?.status} ${b?.etag} ${b?.body.length} B`,
+    );
+}
+
+/**
  * ROUNDS pairs of runs, feedwire and the reference back to back, the order swapped each
  * round so a drift in the machine's load falls on both alike; the pair with the median
  * ratio is reported, with every ratio beside it.
  */
-function compare(scenario: string, path: string, headers: string[] = []): Row[] {
+async function compare(scenario: string, path: string, headers: string[] = []): Promise<Row[]> {
   const urls = { feedwire: `${ORIGIN}${path}`, reference: `http://127.0.0.1:${PORTS.reference}${path}` };
+  await sameAnswers(urls, headers);
   return CONCURRENCY.map((c) => {
     for (const url of Object.values(urls)) wrk(url, c, headers, WARM_UP_SECONDS);
     const pairs = Array.from({ length: ROUNDS }, (_, round) => {
@@ -151,28 +170,46 @@ const results: Record<string, unknown> = {
   machine: `${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}`,
   seconds: SECONDS,
 };
-let server = await feedwire("on");
-const reference = await startWorker(["-c", "bench/reference.toml"], PORTS.reference, { ORIGIN });
-const rows: Row[] = [];
+/** feedwire on the seeded state, then the reference beside it, copying from this feedwire. */
+async function startPair(cache: "on" | "off"): Promise<WranglerDev> {
+  const server = await feedwire(cache);
+  const reference = await startWorker(["-c", "bench/reference.toml"], PORTS.reference, { ORIGIN }).catch(async (e) => {
+    await server.stop();
+    throw e;
+  });
+  return {
+    origin: server.origin,
+    stop: async () => {
+      await server.stop();
+      await reference.stop();
+    },
+  };
+}
+
+const seeding = await feedwire("on");
 try {
   await seed(10_000);
-  // Served by a fresh process on the seeded state, as the reference is: what is measured is
-  // serving, not the aftermath of 10,000 articles imported through Wrangler's dev proxy.
-  await server.stop();
-  server = await feedwire("on");
+} finally {
+  await seeding.stop();
+}
+// Served by fresh processes on the seeded state: what is measured is serving, not the
+// aftermath of 10,000 articles imported through Wrangler's dev proxy.
+let pair = await startPair("on");
+const rows: Row[] = [];
+try {
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   const first = await fetch(`${ORIGIN}/feed.xml`);
   const etag = first.headers.get("ETag") ?? "";
   // The current document holds from ITEMS_PER_FEED to twice that (README, archives).
   results.itemsInFeed = (await first.text()).split("<item>").length - 1;
-  rows.push(...compare("hot 200", "/feed.xml"));
-  rows.push(...compare("304", "/feed.xml", [`If-None-Match: ${etag}`]));
-  await server.stop();
-  server = await feedwire("off");
-  rows.push(...compare("miss (cache off)", "/feed.xml"));
+  rows.push(...(await compare("hot 200", "/feed.xml")));
+  rows.push(...(await compare("304", "/feed.xml", [`If-None-Match: ${etag}`])));
+  // The settings are part of every ETag, so the reference copies afresh too.
+  await pair.stop();
+  pair = await startPair("off");
+  rows.push(...(await compare("miss (cache off)", "/feed.xml")));
 } finally {
-  await server.stop();
-  await reference.stop();
+  await pair.stop();
 }
 results.http = rows;
 results.render = await renderFigures();
