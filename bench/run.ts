@@ -13,6 +13,7 @@
 import { execFileSync } from "node:child_process";
 import { openSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { get } from "node:http";
 import { cpus } from "node:os";
 import { gzipSync } from "node:zlib";
 import { startWranglerDev, type WranglerDev } from "../scripts/serving";
@@ -97,18 +98,24 @@ function wrk(url: string, connections: number, headers: string[] = [], seconds =
 
 type Row = { scenario: string; c: number; feedwire: WrkResult; reference: WrkResult; ratios: number[] };
 
+/** One GET on a connection of its own: a pooled one may belong to a server stopped since. */
+const getOnce = (url: string, headers: Record<string, string>) =>
+  new Promise<{ status?: number; etag?: string; body: Buffer }>((resolve, reject) => {
+    get(url, { headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => resolve({ status: res.statusCode, etag: res.headers.etag, body: Buffer.concat(chunks) }));
+      res.on("error", reject);
+    }).on("error", reject);
+  });
+
 /**
  * Both servers must give wrk's request the same answer (status, ETag, bytes) before either
  * is timed: a reference that answered something cheaper would make every ratio a lie.
  */
 async function sameAnswers(urls: Record<"feedwire" | "reference", string>, headers: string[]) {
-  const init = { headers: [["Accept-Encoding", "identity"], ...headers.map((h) => h.split(/:\s*/, 2) as [string, string])] };
-  const [a, b] = await Promise.all(
-    [urls.feedwire, urls.reference].map(async (url) => {
-      const res = await fetch(url, init);
-      return { status: res.status, etag: res.headers.get("ETag"), body: Buffer.from(await res.arrayBuffer()) };
-    }),
-  );
+  const fields = Object.fromEntries([["Accept-Encoding", "identity"], ...headers.map((h) => h.split(/:\s*/, 2))]);
+  const [a, b] = await Promise.all([urls.feedwire, urls.reference].map((url) => getOnce(url, fields)));
   if (!a || !b || a.status !== b.status || a.etag !== b.etag || !a.body.equals(b.body))
     throw new Error(
       `the reference does not answer as feedwire does: ${a?.status} ${a?.etag} ${a?.body.length} B against ${b?.status} ${b?.etag} ${b?.body.length} B`,
