@@ -23,7 +23,7 @@ const PORTS = { feedwire: 8801, reference: 8802, render: 8803 };
 const TOKEN = "bench-token";
 const ORIGIN = `http://127.0.0.1:${PORTS.feedwire}`;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
-const ROUNDS = 3;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 /** Before each scenario and concurrency, per server: JIT and connection pools warm. */
 const WARM_UP_SECONDS = 2;
 /** After seeding and the restart, for the machine to settle before anything is timed. */
