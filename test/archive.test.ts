@@ -86,6 +86,11 @@ describe("archive documents", () => {
       `public, max-age=${SETTINGS.archiveMaxAge}, stale-while-revalidate=${SETTINGS.staleWhileRevalidate}, stale-if-error=${SETTINGS.staleIfError}`,
     );
     expect(SETTINGS.archiveMaxAge).toBeGreaterThan(SETTINGS.maxAge);
+    // and say so in RSS too: <ttl> and the syndication hints agree with that max-age
+    const rss = await (await request("/archive/1/feed.xml")).text();
+    expect(rss).toContain(`<ttl>${SETTINGS.archiveMaxAge / 60}</ttl>`);
+    expect(rss).toContain("<sy:updatePeriod>daily</sy:updatePeriod>");
+    expect(rss).toContain(`<sy:updateFrequency>${Math.max(1, Math.round(86_400 / SETTINGS.archiveMaxAge))}</sy:updateFrequency>`);
   });
 
   it("keep their items when new articles arrive, and their bytes once a newer page exists", async () => {

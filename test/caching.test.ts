@@ -1,11 +1,17 @@
 import { env } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { forgetFeedIndexes, writeFeedIndex } from "../src/store";
 import { countingKv, feedIndex, MAIN_KEY, makeArticle, publish, request, SETTINGS, seedArticle } from "./helpers";
 
 const FEEDS = ["/feed.xml", "/atom.xml", "/feed.json"];
 const PAGES = [...FEEDS, "/", "/articles/maduro-considering-asylum"];
+/** Every kind of read route: pages, the seed article's section, author and tag feeds, and the OPML list. */
+const ROUTES = [...PAGES, "/sections/world/feed.xml", "/authors/mark-browne/atom.xml", "/tags/venezuela/feed.json", "/feeds.opml"];
 const CACHE_CONTROL = `public, max-age=${SETTINGS.maxAge}, stale-while-revalidate=${SETTINGS.staleWhileRevalidate}, stale-if-error=${SETTINGS.staleIfError}`;
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 const get = (path: string, headers: Record<string, string> = {}, bindings: Partial<Env> = {}) => request(path, { headers }, bindings);
 
@@ -42,7 +48,7 @@ describe("validators", () => {
 });
 
 describe("conditional requests (RFC 9110 §13)", () => {
-  it.each(PAGES)("%s answers a matching If-None-Match with 304: same validators and caching headers, no body", async (path) => {
+  it.each(ROUTES)("%s answers a matching If-None-Match with 304: same validators and caching headers, no body", async (path) => {
     await publish([seedArticle()]);
     const full = await get(path);
     const res = await get(path, { "If-None-Match": full.headers.get("ETag") ?? "" });
@@ -75,17 +81,30 @@ describe("conditional requests (RFC 9110 §13)", () => {
     expect((await get("/feed.xml", { "If-Modified-Since": lastModified })).status).toBe(200);
   });
 
-  it("lets If-None-Match decide when both are sent (§13.2.2)", async () => {
+  it("lets If-None-Match decide when both are sent (§13.2.2), either way", async () => {
     await publish([seedArticle()]);
-    const { lastModified } = await validators("/feed.xml");
-    const res = await get("/feed.xml", { "If-None-Match": '"stale"', "If-Modified-Since": lastModified });
-    expect(res.status).toBe(200);
+    const { etag, lastModified } = await validators("/feed.xml");
+    expect((await get("/feed.xml", { "If-None-Match": '"stale"', "If-Modified-Since": lastModified })).status).toBe(200);
+    const longAgo = "Mon, 01 Jan 2001 00:00:00 GMT";
+    expect((await get("/feed.xml", { "If-Modified-Since": longAgo })).status).toBe(200);
+    expect((await get("/feed.xml", { "If-None-Match": etag, "If-Modified-Since": longAgo })).status).toBe(304);
   });
 
-  it("ignores a malformed If-Modified-Since", async () => {
-    await publish([seedArticle()]);
-    expect((await get("/feed.xml", { "If-Modified-Since": "yesterday-ish" })).status).toBe(200);
-  });
+  it.each(["yesterday-ish", "2030", "2030-01-01T00:00:00Z", "Tue, 01 Jan 2030 00:00:00 +0000"])(
+    "ignores If-Modified-Since: %s, which is no HTTP-date",
+    async (since) => {
+      await publish([seedArticle()]);
+      expect((await get("/feed.xml", { "If-Modified-Since": since })).status).toBe(200);
+    },
+  );
+
+  it.each(["Tue, 01 Jan 2030 00:00:00 GMT", "Tuesday, 01-Jan-30 00:00:00 GMT", "Tue Jan  1 00:00:00 2030"])(
+    "reads If-Modified-Since in each HTTP-date form: %s",
+    async (since) => {
+      await publish([seedArticle()]);
+      expect((await get("/feed.xml", { "If-Modified-Since": since })).status).toBe(304);
+    },
+  );
 
   it("never renders for a 304: it reads only the feed's index", async () => {
     await publish([seedArticle()]);
@@ -97,7 +116,7 @@ describe("conditional requests (RFC 9110 §13)", () => {
 });
 
 describe("HEAD and methods", () => {
-  it.each(PAGES)("HEAD %s has the GET's headers and no body", async (path) => {
+  it.each(ROUTES)("HEAD %s has the GET's headers and no body", async (path) => {
     await publish([seedArticle()]);
     const full = await get(path);
     const head = await request(path, { method: "HEAD" });
@@ -107,7 +126,7 @@ describe("HEAD and methods", () => {
       expect(head.headers.get(h)).toBe(full.headers.get(h));
   });
 
-  it.each(PAGES)("POST %s is 405 with Allow: GET, HEAD", async (path) => {
+  it.each(ROUTES)("POST %s is 405 with Allow: GET, HEAD", async (path) => {
     const res = await request(path, { method: "POST" });
     expect(res.status).toBe(405);
     expect(res.headers.get("Allow")).toBe("GET, HEAD");
@@ -115,12 +134,21 @@ describe("HEAD and methods", () => {
 });
 
 describe("response headers", () => {
-  it.each(PAGES)("%s: Cache-Control from the settings, Vary: Accept-Encoding, CORS open", async (path) => {
+  it.each(ROUTES)("%s: Cache-Control from the settings", async (path) => {
     await publish([seedArticle()]);
-    const res = await get(path);
-    expect(res.headers.get("Cache-Control")).toBe(CACHE_CONTROL);
-    expect(res.headers.get("Vary")).toBe("Accept-Encoding");
-    expect(res.headers.get("Access-Control-Allow-Origin")).toBe("*");
+    expect((await get(path)).headers.get("Cache-Control")).toBe(CACHE_CONTROL);
+  });
+
+  it.each(ROUTES)("%s: Vary: Accept-Encoding, on the 200 and the 304", async (path) => {
+    await publish([seedArticle()]);
+    const full = await get(path);
+    expect(full.headers.get("Vary")).toBe("Accept-Encoding");
+    expect((await get(path, { "If-None-Match": full.headers.get("ETag") ?? "" })).headers.get("Vary")).toBe("Accept-Encoding");
+  });
+
+  it.each(ROUTES)("%s: open to browser-based readers (CORS)", async (path) => {
+    await publish([seedArticle()]);
+    expect((await get(path, { Origin: "https://reader.example" })).headers.get("Access-Control-Allow-Origin")).toBe("*");
   });
 
   it("puts an RSS ttl and syndication hints that agree with max-age", async () => {
@@ -163,21 +191,49 @@ describe("response headers", () => {
 });
 
 describe("the cost of a poll", () => {
-  it("a hot request reads at most one small KV key and renders nothing", async () => {
+  it.each(FEEDS)("%s: a hot request reads at most one small KV key and renders nothing", async (path) => {
     await publish([seedArticle(), makeArticle()]);
     const { kv, counts } = countingKv(env.ARTICLES);
-    await (await get("/feed.xml", {}, { ARTICLES: kv })).text(); // fills this isolate's copy
+    // Every render makes its bytes with TextEncoder; serving kept bytes makes none, nor asks the Cache API.
+    const encodes = vi.spyOn(TextEncoder.prototype, "encode");
+    const cacheReads = vi.spyOn(caches.default, "match");
+    const first = await (await get(path, {}, { ARTICLES: kv })).text(); // a miss: renders once, keeps the bytes
+    expect(encodes).toHaveBeenCalled();
+    encodes.mockClear();
     const afterFirst = { ...counts };
-    const again = await get("/feed.xml", {}, { ARTICLES: kv });
+    const again = await get(path, {}, { ARTICLES: kv });
     expect(again.status).toBe(200);
+    expect(await again.text()).toBe(first);
+    expect(encodes).not.toHaveBeenCalled();
+    expect(cacheReads).toHaveBeenCalledTimes(1); // the miss's
     expect(counts.reads - afterFirst.reads).toBeLessThanOrEqual(1);
   });
 
-  it("a publish changes the version in KV, so every location serves the new feed", async () => {
+  it("a publish changes the version in KV, so every location serves the new feed, whatever its caches hold", async () => {
     await publish([seedArticle()]);
-    await validators("/feed.json");
-    await publish([makeArticle({ id: "breaking", title: "Breaking news" })]);
-    expect((await validators("/feed.json")).body).toContain("Breaking news");
+    // Two other locations (isolates: a binding object each) that serve the old version from
+    // their kept bytes, and have put it in the Cache API.
+    const locations = [countingKv(env.ARTICLES).kv, countingKv(env.ARTICLES).kv];
+    const before = await get("/feed.json", {}, { ARTICLES: locations[0] });
+    for (const kv of locations) expect((await get("/feed.json", {}, { ARTICLES: kv })).headers.get("ETag")).toBe(before.headers.get("ETag"));
+    await publish([makeArticle({ id: "breaking", title: "Breaking news" })]); // through this isolate
+    for (const kv of locations) {
+      forgetFeedIndexes(kv); // their 2 s index reuse is over
+      const res = await get("/feed.json", {}, { ARTICLES: kv });
+      expect(res.headers.get("ETag")).not.toBe(before.headers.get("ETag"));
+      expect(await res.text()).toContain("Breaking news");
+    }
+  });
+
+  it("serves correctly when the Cache API fails: it is only a speed-up", async () => {
+    await publish([seedArticle()]);
+    const match = vi.spyOn(caches.default, "match").mockRejectedValue(new Error("cache down"));
+    const put = vi.spyOn(caches.default, "put").mockRejectedValue(new Error("cache down"));
+    const fresh = countingKv(env.ARTICLES).kv; // an isolate with nothing kept
+    const res = await get("/atom.xml", {}, { ARTICLES: fresh });
+    expect(match).toHaveBeenCalled();
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("Venezuelan President");
   });
 });
 
@@ -240,14 +296,18 @@ describe("when KV holds another version of an article than the index names", () 
 });
 
 describe("when KV fails", () => {
-  /** The real binding, until `failing` is set; then every read throws. */
+  /** The real binding, until `failing` is set; then every read throws (and is counted). */
   function flakyKv() {
-    const state = { failing: false };
+    const state = { failing: false, failed: 0 };
     const kv = new Proxy(env.ARTICLES, {
       get(target, prop, receiver) {
         const value = Reflect.get(target, prop, receiver);
         if (prop !== "get" || typeof value !== "function") return value;
-        return (...args: unknown[]) => (state.failing ? Promise.reject(new Error("KV unavailable")) : value.apply(target, args));
+        return (...args: unknown[]) => {
+          if (!state.failing) return value.apply(target, args);
+          state.failed++;
+          return Promise.reject(new Error("KV unavailable"));
+        };
       },
     });
     return { kv, state };
@@ -256,11 +316,15 @@ describe("when KV fails", () => {
   it("serves the last good copy (stale-if-error), never an empty feed", async () => {
     await publish([seedArticle()]);
     const { kv, state } = flakyKv();
-    const good = await (await get("/feed.xml", {}, { ARTICLES: kv })).text();
+    const good = await get("/feed.xml", {}, { ARTICLES: kv });
+    const body = await good.text();
     state.failing = true;
+    forgetFeedIndexes(kv); // its index reuse over: the next request must read KV
     const res = await get("/feed.xml", {}, { ARTICLES: kv });
+    expect(state.failed).toBeGreaterThan(0);
     expect(res.status).toBe(200);
-    expect(await res.text()).toBe(good);
+    expect(res.headers.get("ETag")).toBe(good.headers.get("ETag"));
+    expect(await res.text()).toBe(body);
   });
 
   it("answers 503 with Retry-After, not a 500 or an empty feed, when it has no good copy", async () => {

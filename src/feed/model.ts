@@ -156,10 +156,18 @@ export function feedMeta(settings: Settings, articles: Article[], view: FeedView
     archive: Boolean(view.page),
     updated: newest(articles.map((a) => a.updated)),
     published: newest(articles.map((a) => a.published)),
-    ttlMinutes: Math.ceil(settings.maxAge / 60),
-    updatePeriod: settings.maxAge < 3600 ? "hourly" : "daily",
-    updateFrequency: Math.max(1, Math.round((settings.maxAge < 3600 ? 3600 : 86_400) / settings.maxAge)),
+    ...pollingHints(view.page ? settings.archiveMaxAge : settings.maxAge),
     items: [],
+  };
+}
+
+/** RSS `<ttl>` and the syndication module's hints, agreeing with the max-age the document is sent with. */
+function pollingHints(maxAge: number): Pick<Feed, "ttlMinutes" | "updatePeriod" | "updateFrequency"> {
+  const period = maxAge < 3600 ? 3600 : 86_400;
+  return {
+    ttlMinutes: Math.ceil(maxAge / 60),
+    updatePeriod: period === 3600 ? "hourly" : "daily",
+    updateFrequency: Math.max(1, Math.round(period / maxAge)),
   };
 }
 

@@ -196,16 +196,18 @@ export async function serveVersioned(
   }
   if (r?.etag !== v.etag) {
     const cache = settings.responseCache ? caches.default : undefined;
-    let hit: Response | undefined;
+    const hit = await cache
+      ?.match(cacheKey(key, v.etag))
+      .then(async (res) => res && new Uint8Array(await res.arrayBuffer()))
+      .catch((e) => console.warn(`${key}: the Cache API failed, rendering instead:`, e)); // only ever a speed-up
     try {
-      hit = await cache?.match(cacheKey(key, v.etag));
-      r = { ...v, type, body: hit ? new Uint8Array(await hit.arrayBuffer()) : bytesOf(await render()) };
+      r = { ...v, type, body: hit ?? bytesOf(await render()) };
     } catch (e) {
       return unavailable(c, key, e);
     }
     if (cache && !hit) {
       const put = cache.put(cacheKey(key, v.etag), new Response(r.body, { headers: { "Cache-Control": "public, max-age=86400" } }));
-      c.executionCtx.waitUntil(put);
+      c.executionCtx.waitUntil(put.catch((e) => console.warn(`${key}: the Cache API failed to keep a copy:`, e)));
     }
     keep(kept, key, r);
   }
