@@ -46,3 +46,12 @@ export function problem(...args: Parameters<typeof problemResponse>): never {
 /** 405 with the methods the route does support (RFC 9110 §15.5.6). */
 export const methodNotAllowed = (allow: string) => (c: { req: { method: string } }) =>
   problemResponse(405, `${c.req.method} is not supported here; use ${allow}.`, { headers: { Allow: allow } });
+
+/** How long a client should wait before trying again when the store cannot be read. */
+const RETRY_AFTER_S = 30;
+
+/** KV could not be read and there is no good copy to serve: 503, never a 500 or an empty answer. */
+export const storeUnavailable = () =>
+  problemResponse(503, "feedwire cannot read its store right now; try again shortly.", {
+    headers: { "Retry-After": String(RETRY_AFTER_S) },
+  });

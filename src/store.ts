@@ -111,13 +111,18 @@ export async function readArticle(kv: KVNamespace, id: string): Promise<StoredAr
  */
 const recent = new WeakMap<KVNamespace, Map<string, { at: number; learned: number; index: FeedIndex | null }>>();
 const KEPT_INDEXES = 1000;
-/** How long KV may still answer with an older value than one this isolate knows: its edge caches reads for 60 s. */
+/**
+ * How long an index read stays in KV's edge cache: its minimum, so a publish reaches a
+ * location at most this long after KV's propagation does.
+ */
+const INDEX_CACHE_TTL_S = 30;
+/** How long KV may still answer with an older value than one this isolate knows: propagation, usually within 60 s. */
 const KV_CATCH_UP_MS = 60_000;
 
 /**
  * A feed document's index by its key (KEYS.feed), or null when there is none. With
  * `reuseMs`, an index this isolate read that recently is reused (KV itself caches reads
- * at the edge for 60 s; this adds at most `reuseMs`).
+ * at the edge for INDEX_CACHE_TTL_S; this adds at most `reuseMs`).
  */
 export async function readFeedIndex(kv: KVNamespace, key = KEYS.feed(MAIN_SCOPE), reuseMs = 0): Promise<FeedIndex | null> {
   let read = recent.get(kv);
@@ -128,7 +133,7 @@ export async function readFeedIndex(kv: KVNamespace, key = KEYS.feed(MAIN_SCOPE)
   const hit = read.get(key);
   if (hit && Date.now() - hit.at < reuseMs) return hit.index;
   // The value is kept, never the promise: another request may not await this one's I/O.
-  const raw = await kv.get(key, "json");
+  const raw = await kv.get(key, { type: "json", cacheTtl: INDEX_CACHE_TTL_S });
   const stored = raw === null ? null : FeedIndexSchema.parse(raw);
   // Last-Modified only moves forward, so while KV's edge cache may still be behind, an
   // older index (or none) from it does not replace a newer one this isolate learned (say,

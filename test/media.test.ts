@@ -187,6 +187,23 @@ describe("GET and HEAD /media/{name}", () => {
     expect(await bytesOf(res)).toEqual(PNG);
   });
 
+  it("is open to browser-based readers (CORS)", async () => {
+    await upload("photo.png", PNG, "image/png");
+    const res = await request("/media/photo.png", { headers: { Origin: "https://reader.example" } });
+    expect(res.headers.get("Access-Control-Allow-Origin")).toBe("*");
+  });
+
+  it("answers 503 with Retry-After, not a 500, when KV cannot be read", async () => {
+    await upload("photo.png", PNG, "image/png");
+    const failing = new Proxy(env.ARTICLES, {
+      get: (target, prop, receiver) =>
+        prop === "getWithMetadata" ? () => Promise.reject(new Error("KV unavailable")) : Reflect.get(target, prop, receiver),
+    });
+    const res = await request("/media/photo.png", undefined, { ARTICLES: failing });
+    await expectProblem(res, 503);
+    expect(res.headers.get("Retry-After")).toBe("30");
+  });
+
   it("costs one KV read, a 304 included", async () => {
     await upload("photo.png", PNG, "image/png");
     const conditional: Record<string, string>[] = [{}, { "If-None-Match": await sha256Tag(PNG) }];

@@ -60,6 +60,23 @@ describe("the KV layout", () => {
 });
 
 describe("the cost of serving a feed", () => {
+  it("reads a feed's index with KV's shortest edge cache time (30 s), so a publish reaches every location soonest", async () => {
+    await publish([makeArticle()]);
+    const options: unknown[] = [];
+    const kv = new Proxy(env.ARTICLES, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver);
+        if (prop !== "get" || typeof value !== "function") return value;
+        return (key: string, opts: unknown) => {
+          if (key === KEYS.feed(MAIN_SCOPE)) options.push(opts);
+          return value.call(target, key, opts);
+        };
+      },
+    });
+    expect((await request("/feed.xml", undefined, { ARTICLES: kv })).status).toBe(200);
+    expect(options).toEqual([{ type: "json", cacheTtl: 30 }]);
+  });
+
   it("reads the same KV keys with 10,000 articles stored as with 10, and never lists", async () => {
     const paths = ["/feed.xml", "/atom.xml", "/feed.json", "/"];
     const all = manyArticles(10_000);

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { parseAccept } from "hono/utils/accept";
 import { sha256Base64url } from "../hash";
-import { problemResponse } from "../problem";
+import { storeUnavailable } from "../problem";
 import { settingsFrom } from "../settings";
 import { cacheControl, httpDate, notModified } from "./caching";
 import { parseTagList, type TagList } from "./preconditions";
@@ -40,7 +40,6 @@ const bytesOf = (body: string | Uint8Array) => (typeof body === "string" ? new T
 /** Rendered responses kept per isolate, per KV namespace: the last good copy of each path. */
 const rendered = new WeakMap<object, Map<string, Rendered>>();
 const KEPT_PATHS = 64;
-const RETRY_AFTER_S = 30;
 
 function keptFor(env: Env): Map<string, Rendered> {
   let kept = rendered.get(env.ARTICLES);
@@ -140,9 +139,7 @@ function unavailable(c: Context<{ Bindings: Env }>, key: string, error: unknown)
   console.error(`${key}: serving failed:`, error);
   const stale = keptFor(c.env).get(key);
   if (stale) return respond(c, stale); // RFC 5861 stale-if-error: the last good copy, never an empty feed
-  return problemResponse(503, "feedwire cannot read its store right now; try again shortly.", {
-    headers: { "Retry-After": String(RETRY_AFTER_S) },
-  });
+  return storeUnavailable();
 }
 
 /**

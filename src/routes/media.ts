@@ -1,7 +1,7 @@
 import { type Context, Hono } from "hono";
 import { notModified } from "../http/caching";
 import { mediaTypeOf } from "../media";
-import { methodNotAllowed, problemResponse } from "../problem";
+import { methodNotAllowed, problemResponse, storeUnavailable } from "../problem";
 import { readMedia } from "../store";
 
 /**
@@ -22,10 +22,17 @@ const CONTAINED = {
 
 /** GET/HEAD of an uploaded image: one KV read; 304 when the client's ETag matches (RFC 9110 §13.2.2). */
 export async function serveMedia(c: Context<{ Bindings: Env }>, name: string, cacheControl: string): Promise<Response> {
-  const stored = mediaTypeOf(name) ? await readMedia(c.env.ARTICLES, name) : null;
+  let stored: Awaited<ReturnType<typeof readMedia>> = null;
+  try {
+    stored = mediaTypeOf(name) ? await readMedia(c.env.ARTICLES, name) : null;
+  } catch (e) {
+    console.error(`/media/${name}: serving failed:`, e);
+    return storeUnavailable();
+  }
   if (!stored) return problemResponse(404, `There is no media file ${name}.`);
   const unchanged = notModified(c.req.raw.headers, stored.etag, undefined);
-  const headers = new Headers({ ETag: stored.etag, "Cache-Control": cacheControl, ...CONTAINED });
+  // Open to browser-based readers that fetch images themselves, as the feeds are.
+  const headers = new Headers({ ETag: stored.etag, "Cache-Control": cacheControl, "Access-Control-Allow-Origin": "*", ...CONTAINED });
   if (!unchanged) headers.set("Content-Type", stored.type);
   if (!unchanged && c.req.method === "GET") return new Response(stored.body, { headers });
   await stored.body.cancel(); // a 304 or a HEAD: nothing more to read
