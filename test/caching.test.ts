@@ -183,6 +183,24 @@ describe("response headers", () => {
     }
   });
 
+  it("gives each coding's bytes a strong ETag of their own, and revalidates each with its own", async () => {
+    await publish([seedArticle()]);
+    const codings = [{}, { "Accept-Encoding": "gzip" }, { "Accept-Encoding": "br" }];
+    const tags = await Promise.all(codings.map(async (h) => (await get("/feed.xml", h)).headers.get("ETag") ?? ""));
+    for (const tag of tags) expect(tag).toMatch(/^"[^"]+"$/);
+    expect(new Set(tags).size).toBe(3);
+    for (const [i, headers] of codings.entries()) {
+      const res = await get("/feed.xml", { ...headers, "If-None-Match": tags[i] ?? "" });
+      expect(res.status).toBe(304);
+      expect(res.headers.get("ETag")).toBe(tags[i]);
+      // A variant the client does not hold is sent whole, under its own tag.
+      const other = tags[(i + 1) % tags.length] ?? "";
+      const whole = await get("/feed.xml", { ...headers, "If-None-Match": other });
+      expect(whole.status).toBe(200);
+      expect(whole.headers.get("ETag")).toBe(tags[i]);
+    }
+  });
+
   it("leaves br to the runtime's encoder, and sends identity when nothing is acceptable", async () => {
     expect((await get("/feed.json", { "Accept-Encoding": "br" })).headers.get("Content-Encoding")).toBe("br");
     expect((await get("/feed.json", { "Accept-Encoding": "gzip;q=0, identity" })).headers.get("Content-Encoding")).toBeNull();

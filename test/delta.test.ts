@@ -63,11 +63,13 @@ describe("delta feeds (RFC 3229, A-IM: feed)", () => {
 
   it("works with deltas over several versions, and compresses like the full feed", async () => {
     await publish(manyArticles(2));
-    const first = (await request("/feed.json")).headers.get("ETag") ?? "";
+    const gzip = { "Accept-Encoding": "gzip" };
+    const first = (await request("/feed.json", { headers: gzip })).headers.get("ETag") ?? "";
     await publish([makeArticle({ id: "second", published: "2026-06-01T00:00:00Z" })]);
     await publish([makeArticle({ id: "third", published: "2026-06-02T00:00:00Z" })]);
-    const res = await request("/feed.json", { headers: { "A-IM": "feed", "If-None-Match": first, "Accept-Encoding": "gzip" } });
+    const res = await request("/feed.json", { headers: { "A-IM": "feed", "If-None-Match": first, ...gzip } });
     expect(res.status).toBe(226);
+    expect(res.headers.get("ETag")).toBe((await request("/feed.json", { headers: gzip })).headers.get("ETag"));
     const feed = JSON.parse(await new Response(res.body?.pipeThrough(new DecompressionStream("gzip"))).text());
     expect(feed.items.map((i: { id: string }) => i.id)).toEqual([id("third"), id("second")]);
   });

@@ -1,7 +1,6 @@
 import type { Context } from "hono";
 import type { Article } from "../article";
 import { cacheControl } from "../http/caching";
-import { weakMatch } from "../http/preconditions";
 import { etagOf, serveVersioned, type Version } from "../http/representation";
 import { problem } from "../problem";
 import { feedLinkList, linkHeader } from "../render/links";
@@ -93,9 +92,9 @@ export function serveFeed(c: Context<{ Bindings: Env }>, scope: Pick<Scope, "kin
     },
     () => render(),
     format &&
-      (async (tags) => {
+      (async (named) => {
         for (const [version, seq] of index.history) {
-          if (weakMatch(tags, await etagOf(c.env, version, rep.name))) return render(([, , changed]) => changed > seq);
+          if (named(await etagOf(c.env, version, rep.name))) return render(([, , changed]) => changed > seq);
         }
         return undefined;
       }),

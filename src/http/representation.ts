@@ -5,11 +5,11 @@ import { sha256Base64url } from "../hash";
 import { storeUnavailable } from "../problem";
 import { settingsFrom } from "../settings";
 import { cacheControl, httpDate, notModified } from "./caching";
-import { parseTagList, type TagList } from "./preconditions";
+import { parseTagList, weakMatch } from "./preconditions";
 
 /** What identifies a response's bytes, known before rendering: enough to answer 304. */
 export interface Version {
-  /** Strong ETag: changes exactly when the bytes do. */
+  /** Strong ETag of the identity bytes: changes exactly when they do (each coding has its own, see `codedTag`). */
   etag: string;
   lastModified?: number;
   /** Instead of the feeds' default. */
@@ -29,7 +29,7 @@ interface Rendered extends Version {
    * Its response headers for each coding, and for a 304, made on first use: a hot request
    * then builds none (measured in workerd, building them was most of a hot request's own cost).
    */
-  answers?: Partial<Record<Coding | "304", Headers>>;
+  answers?: Partial<Record<`${200 | 304} ${Coding}`, Headers>>;
 }
 
 const gzip = async (bytes: Uint8Array) =>
@@ -77,9 +77,16 @@ export async function etagOf(env: Env, ...parts: string[]): Promise<string> {
   return `"${[...parts, tag].join(".")}"`;
 }
 
-function headersFor(c: Context<{ Bindings: Env }>, v: Version): Headers {
+/**
+ * The ETag of a version's bytes in one coding. gzip and br bytes differ from identity, so
+ * each coding gets a strong tag of its own (RFC 9110 §8.8.1: unique across representations);
+ * a cache varying on Accept-Encoding revalidates with the tag of the variant it holds.
+ */
+const codedTag = (etag: string, coding: Coding) => (coding === "identity" ? etag : `${etag.slice(0, -1)}.${coding}"`);
+
+function headersFor(c: Context<{ Bindings: Env }>, v: Version, coding: Coding): Headers {
   const headers = new Headers({
-    ETag: v.etag,
+    ETag: codedTag(v.etag, coding),
     "Cache-Control": v.cacheControl ?? cacheControl(settingsFrom(c.env)),
     Vary: "Accept-Encoding",
     "Access-Control-Allow-Origin": "*",
@@ -113,18 +120,23 @@ function codingFor(c: Context<{ Bindings: Env }>): Coding {
   return acceptable("gzip") ? "gzip" : acceptable("br") ? "br" : "identity";
 }
 
-async function respond(c: Context<{ Bindings: Env }>, r: Rendered, status = 200, extra?: Record<string, string>): Promise<Response> {
-  const coding = codingFor(c);
-  let headers = extra ? undefined : r.answers?.[coding];
+async function respond(
+  c: Context<{ Bindings: Env }>,
+  r: Rendered,
+  coding: Coding,
+  status = 200,
+  extra?: Record<string, string>,
+): Promise<Response> {
+  let headers = extra ? undefined : r.answers?.[`200 ${coding}`];
   if (!headers) {
-    headers = headersFor(c, r);
+    headers = headersFor(c, r, coding);
     headers.set("Content-Type", r.type);
     if (coding !== "identity") headers.set("Content-Encoding", coding);
     for (const [name, value] of Object.entries(extra ?? {})) headers.set(name, value);
     // A Response copies the headers it is given, so one object serves every request.
     if (!extra) {
       r.answers ??= {};
-      r.answers[coding] = headers;
+      r.answers[`200 ${coding}`] = headers;
     }
   }
   if (coding === "gzip") {
@@ -135,10 +147,10 @@ async function respond(c: Context<{ Bindings: Env }>, r: Rendered, status = 200,
   return new Response(r.body, { status, headers });
 }
 
-function unavailable(c: Context<{ Bindings: Env }>, key: string, error: unknown): Promise<Response> | Response {
+function unavailable(c: Context<{ Bindings: Env }>, key: string, coding: Coding, error: unknown): Promise<Response> | Response {
   console.error(`${key}: serving failed:`, error);
   const stale = keptFor(c.env).get(key);
-  if (stale) return respond(c, stale); // RFC 5861 stale-if-error: the last good copy, never an empty feed
+  if (stale) return respond(c, stale, coding); // RFC 5861 stale-if-error: the last good copy, never an empty feed
   return storeUnavailable();
 }
 
@@ -147,23 +159,25 @@ function unavailable(c: Context<{ Bindings: Env }>, key: string, error: unknown)
  * client has it (nothing rendered), else bytes kept in this isolate, else the Cache API,
  * else one render that fills both. If the store fails, the last good copy or a 503.
  * With `delta`, a request with `A-IM: feed` naming an earlier version it knows gets only
- * what changed since (226); one naming a version it does not know gets the whole.
+ * what changed since (226); one naming a version it does not know gets the whole. `delta`
+ * is told which earlier versions (ETags as `Version.etag`) the client's If-None-Match names.
  */
 export async function serveVersioned(
   c: Context<{ Bindings: Env }>,
   type: string,
   version: () => Promise<Version>,
   render: () => Promise<string | Uint8Array>,
-  delta?: (since: TagList) => Promise<string | Uint8Array | undefined>,
+  delta?: (named: (etag: string) => boolean) => Promise<string | Uint8Array | undefined>,
 ): Promise<Response> {
   const key = c.req.path;
   const settings = settingsFrom(c.env);
+  const coding = codingFor(c);
   let v: Version;
   try {
     v = await version();
   } catch (e) {
     if (e instanceof HTTPException) throw e; // a 404 or 410 the route decided on
-    return unavailable(c, key, e);
+    return unavailable(c, key, coding, e);
   }
   const kept = keptFor(c.env);
   let r = settings.responseCache ? kept.get(key) : undefined;
@@ -172,24 +186,24 @@ export async function serveVersioned(
     r = { ...r, lastModified: v.lastModified, answers: undefined };
     keep(kept, key, r);
   }
-  if (notModified(c.req.raw.headers, v.etag, v.lastModified)) {
+  if (notModified(c.req.raw.headers, codedTag(v.etag, coding), v.lastModified)) {
     let answers: NonNullable<Rendered["answers"]> = {};
     if (r?.etag === v.etag) {
       r.answers ??= {};
       answers = r.answers;
     }
-    answers["304"] ??= headersFor(c, v);
-    return new Response(null, { status: 304, headers: answers["304"] });
+    answers[`304 ${coding}`] ??= headersFor(c, v, coding);
+    return new Response(null, { status: 304, headers: answers[`304 ${coding}`] });
   }
   const since = delta && wantsFeedDelta(c.req.header("A-IM")) ? parseTagList(c.req.header("If-None-Match")) : undefined;
   if (delta && since) {
     let body: string | Uint8Array | undefined;
     try {
-      body = await delta(since);
+      body = await delta((etag) => weakMatch(since, codedTag(etag, coding)));
     } catch (e) {
-      return unavailable(c, key, e);
+      return unavailable(c, key, coding, e);
     }
-    if (body !== undefined) return respond(c, { ...v, type, body: bytesOf(body) }, 226, DELTA_HEADERS);
+    if (body !== undefined) return respond(c, { ...v, type, body: bytesOf(body) }, coding, 226, DELTA_HEADERS);
   }
   if (r?.etag !== v.etag) {
     const cache = settings.responseCache ? caches.default : undefined;
@@ -200,7 +214,7 @@ export async function serveVersioned(
     try {
       r = { ...v, type, body: hit ?? bytesOf(await render()) };
     } catch (e) {
-      return unavailable(c, key, e);
+      return unavailable(c, key, coding, e);
     }
     if (cache && !hit) {
       const put = cache.put(cacheKey(key, v.etag), new Response(r.body, { headers: { "Cache-Control": "public, max-age=86400" } }));
@@ -208,5 +222,5 @@ export async function serveVersioned(
     }
     keep(kept, key, r);
   }
-  return respond(c, r);
+  return respond(c, r, coding);
 }
