@@ -185,7 +185,7 @@ describe("response headers", () => {
 
   it("gives each coding's bytes a strong ETag of their own, and revalidates each with its own", async () => {
     await publish([seedArticle()]);
-    const codings = [{}, { "Accept-Encoding": "gzip" }, { "Accept-Encoding": "br" }];
+    const codings: Record<string, string>[] = [{}, { "Accept-Encoding": "gzip" }, { "Accept-Encoding": "br" }];
     const tags = await Promise.all(codings.map(async (h) => (await get("/feed.xml", h)).headers.get("ETag") ?? ""));
     for (const tag of tags) expect(tag).toMatch(/^"[^"]+"$/);
     expect(new Set(tags).size).toBe(3);
