@@ -13,10 +13,9 @@
 import { execFileSync } from "node:child_process";
 import { openSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import { get } from "node:http";
 import { cpus } from "node:os";
 import { gzipSync } from "node:zlib";
-import { startWranglerDev, type WranglerDev } from "../scripts/serving";
+import { rawGet, startWranglerDev, type WranglerDev } from "../scripts/serving";
 
 const STATE = ".wrangler/bench-state";
 const PORTS = { feedwire: 8801, reference: 8802, render: 8803 };
@@ -98,27 +97,16 @@ function wrk(url: string, connections: number, headers: string[] = [], seconds =
 
 type Row = { scenario: string; c: number; feedwire: WrkResult; reference: WrkResult; ratios: number[] };
 
-/** One GET on a connection of its own: a pooled one may belong to a server stopped since. */
-const getOnce = (url: string, headers: Record<string, string>) =>
-  new Promise<{ status?: number; etag?: string; body: Buffer }>((resolve, reject) => {
-    get(url, { headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode, etag: res.headers.etag, body: Buffer.concat(chunks) }));
-      res.on("error", reject);
-    }).on("error", reject);
-  });
-
 /**
  * Both servers must give wrk's request the same answer (status, ETag, bytes) before either
  * is timed: a reference that answered something cheaper would make every ratio a lie.
  */
 async function sameAnswers(urls: Record<"feedwire" | "reference", string>, headers: string[]) {
   const fields = Object.fromEntries([["Accept-Encoding", "identity"], ...headers.map((h) => h.split(/:\s*/, 2))]);
-  const [a, b] = await Promise.all([urls.feedwire, urls.reference].map((url) => getOnce(url, fields)));
-  if (!a || !b || a.status !== b.status || a.etag !== b.etag || !a.body.equals(b.body))
+  const [a, b] = await Promise.all([urls.feedwire, urls.reference].map((url) => rawGet(url, fields)));
+  if (!a || !b || a.status !== b.status || a.headers.etag !== b.headers.etag || !a.body.equals(b.body))
     throw new Error(
-      `the reference does not answer as feedwire does: ${a?.status} ${a?.etag} ${a?.body.length} B against ${b?.status} ${b?.etag} ${b?.body.length} B`,
+      `the reference does not answer as feedwire does: ${a?.status} ${a?.headers.etag} ${a?.body.length} B against ${b?.status} ${b?.headers.etag} ${b?.body.length} B`,
     );
 }
 

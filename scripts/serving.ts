@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { type IncomingHttpHeaders, request } from "node:http";
 
 /**
  * Resolves once something answers HTTP at `url` (any status), for the commands and tests
@@ -53,4 +54,24 @@ export async function startWranglerDev(
     throw e;
   }
   return { origin, stop };
+}
+
+/**
+ * A raw HTTP GET with exactly the headers given (fetch would add and undo Accept-Encoding),
+ * on a connection of its own (a pooled one may belong to a server stopped since).
+ */
+export function rawGet(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end();
+  });
 }

@@ -135,15 +135,18 @@ export async function readFeedIndex(kv: KVNamespace, key = KEYS.feed(MAIN_SCOPE)
   // The value is kept, never the promise: another request may not await this one's I/O.
   const raw = await kv.get(key, { type: "json", cacheTtl: INDEX_CACHE_TTL_S });
   const stored = raw === null ? null : FeedIndexSchema.parse(raw);
+  const now = Date.now();
+  const known = hit?.index;
   // Last-Modified only moves forward, so while KV's edge cache may still be behind, an
   // older index (or none) from it does not replace a newer one this isolate learned (say,
   // from its own publish). After that, KV is right: a deleted feed is gone.
-  const now = Date.now();
-  const behind = hit?.index && now - hit.learned < KV_CATCH_UP_MS && (!stored || hit.index.lastModified > stored.lastModified);
-  if (behind && hit) read.set(key, { ...hit, at: now });
-  else read.set(key, { at: now, learned: now, index: stored });
+  const behind = known && now - (hit?.learned ?? 0) < KV_CATCH_UP_MS && (!stored || known.lastModified > stored.lastModified);
+  // The same document read again keeps its object, and so what was made from it (src/feed/serve.ts).
+  const same = known && stored && known.version === stored.version && known.lastModified === stored.lastModified;
+  const entry = hit && (behind || same) ? { ...hit, at: now } : { at: now, learned: now, index: stored };
+  read.set(key, entry);
   if (read.size > KEPT_INDEXES) read.delete(read.keys().next().value ?? "");
-  return behind && hit ? hit.index : stored;
+  return entry.index;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { KEYS, MAIN_SCOPE, readArticle, readFeedArticles } from "../src/store";
+import { KEYS, MAIN_SCOPE, readArticle, readFeedArticles, readFeedIndex } from "../src/store";
 import { countingKv, feedIndex, makeArticle, manyArticles, publish, request, SETTINGS } from "./helpers";
 
 /** KV operations one request for `path` costs. */
@@ -60,6 +60,18 @@ describe("the KV layout", () => {
 });
 
 describe("the cost of serving a feed", () => {
+  it("keeps the index object when KV answers the same version again, so what was made from it is reused", async () => {
+    await publish([makeArticle()]);
+    const kv = countingKv(env.ARTICLES).kv; // an isolate of its own
+    const first = await readFeedIndex(kv, KEYS.feed(MAIN_SCOPE), 0);
+    const again = await readFeedIndex(kv, KEYS.feed(MAIN_SCOPE), 0); // no reuse window: KV is read again
+    expect(again).toBe(first);
+    await publish([makeArticle({ id: "newer", published: "2026-06-01T00:00:00Z" })]);
+    const changed = await readFeedIndex(kv, KEYS.feed(MAIN_SCOPE), 0);
+    expect(changed).not.toBe(first);
+    expect(changed?.items.map(([id]) => id)).toContain("newer");
+  });
+
   it("reads a feed's index with KV's shortest edge cache time (30 s), so a publish reaches every location soonest", async () => {
     await publish([makeArticle()]);
     const options: unknown[] = [];

@@ -8,6 +8,14 @@ import type { FeedFormat } from "./formats";
 import { type Feed, toItem } from "./model";
 
 const PARTS: Record<FeedFormat, FeedParts> = { rss, atom, json };
+const encoder = new TextEncoder();
+/** Each format's separator and tail: the same in every document, so encoded once. */
+const FIXED = Object.fromEntries(
+  Object.entries(PARTS).map(([format, parts]) => [
+    format,
+    { separator: encoder.encode(parts.separator), tail: encoder.encode(parts.tail) },
+  ]),
+) as Record<FeedFormat, { separator: Uint8Array; tail: Uint8Array }>;
 
 /**
  * Each item's bytes, kept per isolate by settings, format and article etag: an etag
@@ -18,7 +26,6 @@ const PARTS: Record<FeedFormat, FeedParts> = { rss, atom, json };
 const kept = new WeakMap<Settings, { bytes: number; items: Map<string, Uint8Array> }>();
 /** Within a fixed share of the isolate's 128 MB, least recently used first out. */
 const KEPT_BYTES = 16 * 1024 * 1024;
-const encoder = new TextEncoder();
 
 /**
  * A feed document as UTF-8 bytes: its head (from `meta`, what the document says about
@@ -32,7 +39,7 @@ export function encodeFeed(settings: Settings, format: FeedFormat, meta: Feed, a
     kept.set(settings, cache);
   }
   const { items } = cache;
-  const separator = encoder.encode(parts.separator);
+  const { separator, tail } = FIXED[format];
   const chunks = [encoder.encode(parts.head(meta))];
   articles.forEach((article, i) => {
     const key = `${format} ${etags[i]}`;
@@ -47,7 +54,7 @@ export function encodeFeed(settings: Settings, format: FeedFormat, meta: Feed, a
     if (i > 0 && separator.length > 0) chunks.push(separator);
     chunks.push(bytes);
   });
-  chunks.push(encoder.encode(parts.tail));
+  chunks.push(tail);
   for (const [key, bytes] of items) {
     if (cache.bytes <= KEPT_BYTES) break;
     items.delete(key);

@@ -1,10 +1,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startWranglerDev, type WranglerDev } from "../../scripts/serving";
+import { rawGet, startWranglerDev, type WranglerDev } from "../../scripts/serving";
 
 const PORT = 8700 + Math.floor(Math.random() * 90);
 const ORIGIN = `http://127.0.0.1:${PORT}`;
@@ -12,18 +11,7 @@ const TOKEN = "e2e-token";
 let wrangler: WranglerDev | undefined;
 let state: string;
 
-/** A raw HTTP GET: exactly the headers given (fetch would add and undo Accept-Encoding). */
-function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(`${ORIGIN}${path}`, { headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
+const get = (path: string, headers: Record<string, string> = {}) => rawGet(`${ORIGIN}${path}`, headers);
 
 beforeAll(async () => {
   state = await mkdtemp(join(tmpdir(), "feedwire-e2e-"));
