@@ -1,25 +1,11 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { KEYS, readArticle } from "../src/store";
-import { makeArticle, publisher, request } from "./helpers";
+import { AUTH, apiBatch, apiPut, articleBody, JSON_TYPE, makeArticle, publisher, request } from "./helpers";
 
-const AUTH = { Authorization: "Bearer test-token" };
-const JSON_TYPE = { "Content-Type": "application/json" };
-
-const body = (overrides: Record<string, unknown> = {}) => ({
-  title: "Council approves harbour plan",
-  summary: "The vote was 7 to 2.",
-  contentHtml: "<p>The council voted on Tuesday.</p>",
-  authors: [{ name: "Ann Writer" }],
-  published: "2026-03-01T09:00:00+01:00",
-  ...overrides,
-});
-
-const put = (id: string, payload: unknown, headers: Record<string, string> = {}) =>
-  request(`/api/articles/${id}`, { method: "PUT", headers: { ...AUTH, ...JSON_TYPE, ...headers }, body: JSON.stringify(payload) });
-
-const batch = (articles: unknown[]) =>
-  request("/api/batch", { method: "POST", headers: { ...AUTH, ...JSON_TYPE }, body: JSON.stringify({ articles }) });
+const body = articleBody;
+const put = apiPut;
+const batch = apiBatch;
 
 /** Every KV key and value: a rejected request must leave this exactly as it was. */
 async function kvState(): Promise<Record<string, string | null>> {

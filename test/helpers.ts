@@ -1,7 +1,8 @@
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, env, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import seedText from "../content/articles/maduro-considering-asylum.md?raw";
 import { type Article, type ArticleInput, ArticleSchema } from "../src/article";
 import { parseArticleFile } from "../src/content";
+import type { RoundResult } from "../src/flush";
 import app from "../src/index";
 import { settingsFrom } from "../src/settings";
 import { type FeedIndex, KEYS, MAIN_SCOPE, readFeedIndex, rememberFeedIndexes } from "../src/store";
@@ -65,6 +66,28 @@ export function countingKv(kv: KVNamespace): { kv: KVNamespace; counts: KvCounts
 /** The Publisher Durable Object: the one write path, as the API uses it. */
 export const publisher = () => env.PUBLISHER.get(env.PUBLISHER.idFromName("main"));
 
+/** The Publisher's KV round writer, as the tests reach into it (its KV binding, its round). */
+interface FlusherInside {
+  env: Env;
+  round: () => Promise<RoundResult>;
+}
+const flusherOf = (instance: unknown) => (instance as { rounds: { flusher: FlusherInside } }).rounds.flusher;
+
+/** Makes the Publisher write to KV through `wrap(kv)` from now on (a counting or failing KV). */
+export const publisherKv = (wrap: (kv: KVNamespace) => KVNamespace) =>
+  runInDurableObject(publisher(), (instance: unknown) => {
+    const flusher = flusherOf(instance);
+    flusher.env = { ...flusher.env, ARTICLES: wrap(flusher.env.ARTICLES) };
+  });
+
+/** Calls `spy` around every KV round the Publisher runs from now on. */
+export const spyRounds = (spy: (round: () => Promise<RoundResult>) => Promise<RoundResult>) =>
+  runInDurableObject(publisher(), (instance: unknown) => {
+    const flusher = flusherOf(instance);
+    const round = flusher.round.bind(flusher);
+    flusher.round = () => spy(round);
+  });
+
 /** Stores articles through the Publisher (as a batch: all or nothing), in chunks of one flush round (300). */
 export async function publish(articles: Article[]): Promise<void> {
   for (let i = 0; i < articles.length; i += 300) {
@@ -86,6 +109,28 @@ export async function request(path: string, init?: RequestInit, bindings: Partia
   await waitOnExecutionContext(ctx);
   return res;
 }
+
+export const AUTH = { Authorization: "Bearer test-token" };
+export const JSON_TYPE = { "Content-Type": "application/json" };
+
+/** An article as a publisher sends it to the API. */
+export const articleBody = (overrides: Record<string, unknown> = {}) => ({
+  title: "Council approves harbour plan",
+  summary: "The vote was 7 to 2.",
+  contentHtml: "<p>The council voted on Tuesday.</p>",
+  authors: [{ name: "Ann Writer" }],
+  published: "2026-03-01T09:00:00+01:00",
+  ...overrides,
+});
+
+export const apiPut = (id: string, payload: unknown, headers: Record<string, string> = {}) =>
+  request(`/api/articles/${id}`, { method: "PUT", headers: { ...AUTH, ...JSON_TYPE, ...headers }, body: JSON.stringify(payload) });
+
+export const apiDelete = (id: string, headers: Record<string, string> = {}) =>
+  request(`/api/articles/${id}`, { method: "DELETE", headers: { ...AUTH, ...headers } });
+
+export const apiBatch = (articles: unknown[], headers: Record<string, string> = {}) =>
+  request("/api/batch", { method: "POST", headers: { ...AUTH, ...JSON_TYPE, ...headers }, body: JSON.stringify({ articles }) });
 
 export const MAIN_KEY = KEYS.feed(MAIN_SCOPE);
 

@@ -1,9 +1,8 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { KEYS } from "../src/store";
-import { countingKv, request, SETTINGS } from "./helpers";
+import { AUTH, countingKv, request, SETTINGS } from "./helpers";
 
-const AUTH = { Authorization: "Bearer test-token" };
 const SVG = new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="3"><rect width="4" height="3"/></svg>');
 /** Every byte value, so any text decoding on the way through would show. */
 const PNG = Uint8Array.from({ length: 512 }, (_, n) => (n * 7) % 256);

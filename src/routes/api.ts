@@ -1,10 +1,11 @@
 import { type Context, Hono } from "hono";
 import { ARTICLE_ID, ARTICLE_ID_RULE } from "../article";
 import { parseTagList } from "../http/preconditions";
+import { prefers } from "../http/prefer";
 import { ARTICLE_MAX_BYTES, ingest, ingestBatch } from "../ingest";
 import { openApiDocument } from "../openapi";
 import { type FieldError, methodNotAllowed, problem, problemResponse } from "../problem";
-import type { Submission } from "../publisher";
+import type { Submission, WriteOptions, Written } from "../publisher";
 import { settingsFrom } from "../settings";
 import { rememberFeedIndexes } from "../store";
 import { apiMedia } from "./api-media";
@@ -19,6 +20,24 @@ const PAGE_DEFAULT = 50;
 const PAGE_MAX = 100;
 
 const publisher = (env: Env) => env.PUBLISHER.get(env.PUBLISHER.idFromName("main"));
+
+/** `Prefer: respond-async` (RFC 7240 §4.1): answer once the change is committed, before KV holds it. */
+const writeOptions = (c: Context<Env_>): WriteOptions => ({ respondAsync: prefers(c.req.header("Prefer"), "respond-async") });
+
+/**
+ * A write's answer: as asked when KV holds the change; else 202 Accepted with the same
+ * body and when the change is expected in the feeds. That is respond-async's answer, and
+ * a waiting writer's whose KV round failed: committed all the same, and retried.
+ */
+function answer(c: Context<Env_>, written: Pick<Written<unknown>, "inKv" | "expectedAt"> & { indexes?: unknown }, body: object, status: 200 | 201 | 204, headers: Record<string, string> = {}) {
+  if (written.inKv) {
+    rememberFeedIndexes(c.env.ARTICLES, written.indexes);
+    return status === 204 ? c.body(null, 204, headers) : c.json(body, status, headers);
+  }
+  const applied: Record<string, string> = writeOptions(c).respondAsync ? { "Preference-Applied": "respond-async" } : {};
+  const expected = new Date(written.expectedAt ?? Date.now()).toISOString();
+  return c.json({ ...body, expectedInFeedsAt: expected }, 202, { ...headers, ...applied });
+}
 
 /** The request body as JSON: 415 unless it says it is JSON, 400 when it does not parse. */
 async function jsonBody(c: Context<Env_>): Promise<unknown> {
@@ -86,8 +105,7 @@ api.put("/articles/:id", requireToken, limit(ARTICLE_MAX_BYTES), async (c) => {
     ifMatch: parseTagList(c.req.header("If-Match")),
     ifNoneMatch: parseTagList(c.req.header("If-None-Match")),
   };
-  const written = await publisher(c.env).put([submission]);
-  rememberFeedIndexes(c.env.ARTICLES, written.indexes);
+  const written = await publisher(c.env).put([submission], writeOptions(c));
   const [outcome] = written.outcome;
   if (!outcome || outcome.status === "precondition-failed") {
     return problem(
@@ -95,16 +113,16 @@ api.put("/articles/:id", requireToken, limit(ARTICLE_MAX_BYTES), async (c) => {
       submission.ifNoneMatch ? `Article ${id} already exists.` : `Article ${id} has changed since you read it (If-Match).`,
     );
   }
-  return c.json({ article: outcome.article, warnings: result.warnings }, outcome.status === "created" ? 201 : 200, { ETag: outcome.etag });
+  const body = { article: outcome.article, status: outcome.status, warnings: result.warnings };
+  return answer(c, written, body, outcome.status === "created" ? 201 : 200, { ETag: outcome.etag });
 });
 
 api.delete("/articles/:id", requireToken, async (c) => {
   const id = checkId(c.req.param("id"));
-  const { outcome, indexes } = await publisher(c.env).remove(id, parseTagList(c.req.header("If-Match")));
-  rememberFeedIndexes(c.env.ARTICLES, indexes);
-  if (outcome === "not-found") problem(404, `There is no article ${id}.`);
-  if (outcome === "precondition-failed") problem(412, `Article ${id} has changed since you read it (If-Match).`);
-  return c.body(null, 204);
+  const written = await publisher(c.env).remove(id, parseTagList(c.req.header("If-Match")), writeOptions(c));
+  if (written.outcome === "not-found") problem(404, `There is no article ${id}.`);
+  if (written.outcome === "precondition-failed") problem(412, `Article ${id} has changed since you read it (If-Match).`);
+  return answer(c, written, { id, status: written.outcome }, 204);
 });
 
 /** Up to BATCH_MAX articles, all or nothing: one invalid article and none is stored. */
@@ -117,13 +135,20 @@ api.post("/batch", requireToken, limit(BATCH_MAX_BYTES), async (c) => {
   const result = await ingestBatch(list, settingsFrom(c.env));
   if (!result.ok) return invalid(result.errors);
   const { accepted } = result;
-  const { outcome: outcomes, indexes } = await publisher(c.env).put(accepted.map((a) => a.submission));
-  rememberFeedIndexes(c.env.ARTICLES, indexes);
-  return c.json({
-    results: outcomes.map((o, i) =>
-      o.status === "precondition-failed" ? o : { id: o.article.id, status: o.status, etag: o.etag, warnings: accepted[i]?.warnings ?? [] },
-    ),
-  });
+  const written = await publisher(c.env).put(
+    accepted.map((a) => a.submission),
+    writeOptions(c),
+  );
+  const results = written.outcome.map((o, i) =>
+    o.status === "precondition-failed" ? o : { id: o.article.id, status: o.status, etag: o.etag, warnings: accepted[i]?.warnings ?? [] },
+  );
+  return answer(c, written, { results }, 200);
+});
+
+/** What is committed and not yet in KV: after respond-async writes, a client polls this until it is empty. */
+api.get("/backlog", requireToken, async (c) => {
+  const { articles, documents, expectedAt } = await publisher(c.env).backlog();
+  return c.json({ articles, documents, expectedInFeedsAt: expectedAt === undefined ? null : new Date(expectedAt).toISOString() });
 });
 
 api.route("/media", apiMedia);
@@ -131,5 +156,6 @@ api.route("/media", apiMedia);
 api.all("/articles", methodNotAllowed("GET, HEAD"));
 api.all("/articles/:id", methodNotAllowed("GET, HEAD, PUT, DELETE"));
 api.all("/batch", methodNotAllowed("POST"));
+api.all("/backlog", methodNotAllowed("GET, HEAD"));
 api.all("/openapi.json", methodNotAllowed("GET, HEAD"));
 api.all("*", (c) => problemResponse(404, `${c.req.path} is not part of the API; see /api/openapi.json.`));
