@@ -178,7 +178,9 @@ export class Publisher extends DurableObject<Env> {
       return { outcome, inKv: false, expectedAt: this.rounds.expectedAt() };
     }
     const carried = await this.rounds.carry(seq);
-    return carried.inKv ? { outcome, inKv: true, indexes: carried.indexes } : { outcome, inKv: false, expectedAt: this.rounds.expectedAt() };
+    return carried.inKv
+      ? { outcome, inKv: true, indexes: carried.indexes }
+      : { outcome, inKv: false, expectedAt: this.rounds.expectedAt() };
   }
 
   /** What is committed and not yet in KV: a client that published with respond-async can wait for it to drain. */

@@ -101,7 +101,14 @@ export async function deliverPings(sql: SqlStorage, now = Date.now(), fetcher: t
           console.error(`websub: gave up telling ${a.hub} about ${a.url} after ${attempts} attempts`);
           sql.exec(`DELETE FROM announcements WHERE ${key}`, a.hub, a.url, a.visible_ms);
         } else {
-          sql.exec(`UPDATE announcements SET attempts = ?, due_ms = ? WHERE ${key}`, attempts, now + retryDelay(attempts), a.hub, a.url, a.visible_ms);
+          sql.exec(
+            `UPDATE announcements SET attempts = ?, due_ms = ? WHERE ${key}`,
+            attempts,
+            now + retryDelay(attempts),
+            a.hub,
+            a.url,
+            a.visible_ms,
+          );
         }
       }
     }

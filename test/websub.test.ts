@@ -12,7 +12,7 @@ const urlsOf = (path: string) => ["feed.xml", "atom.xml", "feed.json"].map((f) =
 const queued = () =>
   runInDurableObject(publisher(), (_, state) =>
     state.storage.sql
-      .exec<{ hub: string; url: string }>("SELECT hub, url FROM pings")
+      .exec<{ hub: string; url: string }>("SELECT DISTINCT hub, url FROM announcements")
       .toArray()
       .map((p) => `${p.hub} ${p.url}`)
       .sort(),
@@ -46,7 +46,7 @@ describe("WebSub publishing", () => {
     await publish([makeArticle({ id: "a", section: "World", authors: [{ name: "Ann Writer" }], tags: ["climate"] })]);
     const first = ["", "/sections/world", "/authors/ann-writer", "/tags/climate"].flatMap(urlsOf);
     expect(await queued()).toEqual(HUBS.flatMap((hub) => first.map((url) => `${hub} ${url}`)).sort());
-    await runInDurableObject(publisher(), (_, state) => state.storage.sql.exec("DELETE FROM pings"));
+    await runInDurableObject(publisher(), (_, state) => state.storage.sql.exec("DELETE FROM announcements"));
     await publish([makeArticle({ id: "b", section: "Science", authors: [{ name: "Bo Reporter" }], tags: [] })]);
     const second = ["", "/sections/science", "/authors/bo-reporter"].flatMap(urlsOf);
     expect(await queued()).toEqual(HUBS.flatMap((hub) => second.map((url) => `${hub} ${url}`)).sort());
@@ -55,7 +55,7 @@ describe("WebSub publishing", () => {
   it("queues nothing when a publish changes nothing", async () => {
     const article = makeArticle();
     await publish([article]);
-    await runInDurableObject(publisher(), (_, state) => state.storage.sql.exec("DELETE FROM pings"));
+    await runInDurableObject(publisher(), (_, state) => state.storage.sql.exec("DELETE FROM announcements"));
     await publish([article]);
     expect(await queued()).toEqual([]);
   });
@@ -77,7 +77,7 @@ describe("WebSub publishing", () => {
       expect(new Set(sent.map((s) => s.body.get("hub.mode")))).toEqual(new Set(["publish"]));
       // The working hub is done; the failing one is tried again after the first backoff.
       expect(next).toBe(now + retryDelay(1));
-      const left = sql.exec<{ hub: string; attempts: number }>("SELECT hub, attempts FROM pings").toArray();
+      const left = sql.exec<{ hub: string; attempts: number }>("SELECT hub, attempts FROM announcements").toArray();
       expect(left).toHaveLength(6);
       expect(left.every((p) => p.hub === HUBS[1] && p.attempts === 1)).toBe(true);
       // Each retry waits longer, until it gives up.
@@ -92,32 +92,82 @@ describe("WebSub publishing", () => {
         expect(sent).toHaveLength(before + 6);
         expect(again).toBe(attempt < PING_ATTEMPTS ? now + retryDelay(attempt) : undefined);
       }
-      expect(sql.exec("SELECT * FROM pings").toArray()).toEqual([]);
+      expect(sql.exec("SELECT * FROM announcements").toArray()).toEqual([]);
       expect(retryDelay(2)).toBe(2 * retryDelay(1));
     });
   });
 
-  it("a change queued while its feed's ping is being sent gets a ping of its own", async () => {
+  /** A hub that records the URLs it is told about and answers `status()`. */
+  const fakeHub = (told: string[], status = () => 204) =>
+    (async (_: RequestInfo | URL, init?: RequestInit) => {
+      told.push(new URLSearchParams(String(init?.body)).get("hub.url") ?? "");
+      return new Response(null, { status: status() });
+    }) as unknown as typeof fetch;
+
+  const announced = (sql: SqlStorage) =>
+    sql
+      .exec<{ visible_ms: number }>("SELECT visible_ms FROM announcements")
+      .toArray()
+      .map((a) => a.visible_ms);
+
+  it("a change announced while its feed's ping is being sent gets a ping of its own", async () => {
     await runInDurableObject(publisher(), async (_, state) => {
       const sql = state.storage.sql;
       const [hub, url] = ["https://hub.example/", `${site}/feed.xml`];
       queuePings(sql, [hub], [url], 0);
       const fetcher = (async () => {
-        queuePings(sql, [hub], [url], 1000); // the next change's flush, while the hub answers
+        queuePings(sql, [hub], [url], 1000); // the next change's round, while the hub answers
         return new Response(null, { status: 204 });
       }) as unknown as typeof fetch;
       await deliverPings(sql, 10, fetcher);
-      expect(sql.exec("SELECT due_ms FROM pings").toArray()).toEqual([{ due_ms: 1000 }]);
+      expect(announced(sql)).toEqual([1000]);
     });
   });
 
-  it("a later change pushes a waiting ping back, so the hub never fetches before KV has it", async () => {
+  it("later changes never push an earlier announcement back, and each is told once it is visible", async () => {
     await runInDurableObject(publisher(), async (_, state) => {
       const sql = state.storage.sql;
+      const told: string[] = [];
       queuePings(sql, ["https://hub.example/"], ["u"], 60_000);
-      queuePings(sql, ["https://hub.example/"], ["u"], 119_000);
-      queuePings(sql, ["https://hub.example/"], ["u"], 100_000); // never earlier
-      expect(sql.exec("SELECT due_ms FROM pings").toArray()).toEqual([{ due_ms: 119_000 }]);
+      queuePings(sql, ["https://hub.example/"], ["u"], 61_000);
+      expect(await deliverPings(sql, 59_999, fakeHub(told))).toBe(60_000);
+      expect(told).toEqual([]);
+      // Due at the first change's time; the second is not visible yet, so it waits for a ping of its own.
+      expect(await deliverPings(sql, 60_000, fakeHub(told))).toBe(61_000);
+      expect(told).toEqual(["u"]);
+      expect(await deliverPings(sql, 61_500, fakeHub(told))).toBeUndefined();
+      expect(told).toEqual(["u", "u"]);
+    });
+  });
+
+  it("one ping tells the hub of every change already visible", async () => {
+    await runInDurableObject(publisher(), async (_, state) => {
+      const sql = state.storage.sql;
+      const told: string[] = [];
+      for (const at of [1000, 2000, 3000]) queuePings(sql, ["https://hub.example/"], ["u"], at);
+      await deliverPings(sql, 5000, fakeHub(told));
+      expect(told).toEqual(["u"]);
+      expect(announced(sql)).toEqual([]);
+    });
+  });
+
+  it("a change after a failed ping is announced on its own schedule, not after the failed one's backoff", async () => {
+    await runInDurableObject(publisher(), async (_, state) => {
+      const sql = state.storage.sql;
+      const told: string[] = [];
+      queuePings(sql, ["https://hub.example/"], ["u"], 0);
+      expect(
+        await deliverPings(
+          sql,
+          0,
+          fakeHub(told, () => 503),
+        ),
+      ).toBe(retryDelay(1));
+      queuePings(sql, ["https://hub.example/"], ["u"], 2000); // the next change, visible 2 s later
+      expect(await deliverPings(sql, 1999, fakeHub(told))).toBe(2000);
+      // The hub is back: the new change's ping goes out at its own time and answers the failed one too.
+      expect(await deliverPings(sql, 2000, fakeHub(told))).toBeUndefined();
+      expect(told).toEqual(["u", "u"]);
     });
   });
 });

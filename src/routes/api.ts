@@ -29,7 +29,13 @@ const writeOptions = (c: Context<Env_>): WriteOptions => ({ respondAsync: prefer
  * body and when the change is expected in the feeds. That is respond-async's answer, and
  * a waiting writer's whose KV round failed: committed all the same, and retried.
  */
-function answer(c: Context<Env_>, written: Pick<Written<unknown>, "inKv" | "expectedAt"> & { indexes?: unknown }, body: object, status: 200 | 201 | 204, headers: Record<string, string> = {}) {
+function answer(
+  c: Context<Env_>,
+  written: Pick<Written<unknown>, "inKv" | "expectedAt"> & { indexes?: unknown },
+  body: object,
+  status: 200 | 201 | 204,
+  headers: Record<string, string> = {},
+) {
   if (written.inKv) {
     rememberFeedIndexes(c.env.ARTICLES, written.indexes);
     return status === 204 ? c.body(null, 204, headers) : c.json(body, status, headers);

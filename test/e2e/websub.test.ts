@@ -12,11 +12,12 @@ const ORIGIN = `http://127.0.0.1:${PORT}`;
 const TOKEN = "e2e-websub-token";
 const FORMAT_FILES = ["feed.xml", "atom.xml", "feed.json"];
 
-/** One POST the fake hub received. */
+/** One POST the fake hub received, and when. */
 interface Ping {
   path: string;
   contentType: string;
   params: URLSearchParams;
+  at: number;
 }
 
 let wrangler: WranglerDev | undefined;
@@ -24,6 +25,8 @@ let state: string;
 let hub: Server;
 let hubUrl: string;
 const pings: Ping[] = [];
+/** How many of the next pings the fake hub answers 503. */
+let failures = 0;
 
 /** The current documents of the given scopes (`""` for main, `/sections/world` …), in all three formats. */
 const selfUrls = (...scopes: string[]) => scopes.flatMap((scope) => FORMAT_FILES.map((file) => `${ORIGIN}${scope}/${file}`)).sort();
@@ -44,6 +47,13 @@ async function settledPings(count: number, quietMs = 3000, timeoutMs = 20_000): 
   return [...pings];
 }
 
+/** Resolves once `done()` holds, polling; rejects after `timeoutMs`. */
+async function until(done: () => boolean, timeoutMs = 15_000): Promise<void> {
+  for (const started = Date.now(); !done(); await new Promise((r) => setTimeout(r, 100))) {
+    if (Date.now() - started > timeoutMs) throw new Error(`not done within ${timeoutMs} ms`);
+  }
+}
+
 /** The topics of the pings that arrive (at least `count`), each checked to be a well-formed publish ping; sorted. */
 async function publishedUrls(count: number): Promise<string[]> {
   const got = await settledPings(count);
@@ -56,14 +66,24 @@ async function publishedUrls(count: number): Promise<string[]> {
   return got.map((p) => p.params.get("hub.url") ?? "").sort();
 }
 
-async function publish(id: string, article: Record<string, unknown>): Promise<void> {
+/** Publishes (the answer comes once KV holds it) and resolves with when that was. */
+async function publish(id: string, article: Record<string, unknown>): Promise<number> {
   const res = await fetch(`${ORIGIN}/api/articles/${id}`, {
     method: "PUT",
     headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
     body: JSON.stringify(article),
   });
   expect(res.status, await res.text()).toBe(201);
+  return Date.now();
 }
+
+const story = (n: number) => ({
+  title: `Story ${n}`,
+  summary: `What happened (${n}).`,
+  authors: [{ name: "Ann Writer" }],
+  published: new Date(Date.UTC(2026, 4, 3, 0, n)).toISOString(),
+});
+const DELAY_S = 2;
 
 beforeAll(async () => {
   hub = createServer((req, res) => {
@@ -75,9 +95,13 @@ beforeAll(async () => {
           path: req.url ?? "",
           contentType: req.headers["content-type"] ?? "",
           params: new URLSearchParams(Buffer.concat(chunks).toString("utf8")),
+          at: Date.now(),
         });
       }
-      res.writeHead(204).end();
+      if (failures > 0) {
+        failures--;
+        res.writeHead(503).end();
+      } else res.writeHead(204).end();
     });
   });
   await new Promise<void>((resolve) => hub.listen(0, "127.0.0.1", resolve));
@@ -86,7 +110,7 @@ beforeAll(async () => {
   state = await mkdtemp(join(tmpdir(), "feedwire-websub-"));
   wrangler = await startWranglerDev(PORT, {
     args: ["--persist-to", state],
-    vars: { PUBLISH_TOKEN: TOKEN, SITE_URL: ORIGIN, WEBSUB_HUBS: hubUrl, WEBSUB_PING_DELAY: "0" },
+    vars: { PUBLISH_TOKEN: TOKEN, SITE_URL: ORIGIN, WEBSUB_HUBS: hubUrl, WEBSUB_PING_DELAY: String(DELAY_S) },
   });
 });
 
@@ -150,5 +174,39 @@ describe("WebSub, through wrangler dev and a fake hub", () => {
     expect(scoped.status).toBe(200);
     expect(scoped.headers.get("link") ?? "").toContain(`<${hubUrl}>; rel="hub"`);
     expect(scoped.headers.get("link") ?? "").toContain(`<${ORIGIN}/sections/world/atom.xml>; rel="self"`);
+  });
+});
+
+describe("WebSub under busy publishing, with a 2 s ping delay", () => {
+  const main = `${ORIGIN}/feed.xml`;
+  const mainPings = (from: number) => pings.filter((p) => p.params.get("hub.url") === main && p.at >= from).map((p) => p.at);
+
+  it("a publish every 0.5 s for 15 s still gets the main feed pinged every ~3 s, and after its last change", async () => {
+    await settledPings(0, 3000);
+    const started = Date.now();
+    const published: Promise<number>[] = [];
+    for (let n = 0; n < 30; n++) {
+      published.push(publish(`busy-${n}`, story(n)));
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const inKv = await Promise.all(published);
+    await settledPings(1, 4000);
+    const times = [started, ...mainPings(started)];
+    const gaps = times.slice(1).map((t, i) => t - (times[i] as number));
+    // The delay plus one round (1 s), with room for a loaded machine.
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(DELAY_S * 1000 + 1500);
+    // The hub is told of the last change no sooner than the delay after KV had it.
+    expect(times.at(-1)).toBeGreaterThanOrEqual(Math.max(...inKv) + DELAY_S * 1000 - 50);
+  });
+
+  it("a hub that failed a ping hears of the next change at its delay, not after the failed ping's backoff", async () => {
+    await settledPings(0, 3000);
+    failures = 1;
+    const first = await publish("after-failure-1", story(100));
+    await until(() => failures === 0); // the hub refused the first ping it got
+    expect(Date.now() - first).toBeGreaterThanOrEqual(DELAY_S * 1000 - 50);
+    const second = await publish("after-failure-2", story(101));
+    await until(() => mainPings(second).length > 0);
+    expect((mainPings(second)[0] as number) - second).toBeLessThanOrEqual(DELAY_S * 1000 + 1500);
   });
 });
