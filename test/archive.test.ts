@@ -2,7 +2,7 @@ import { env, runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Article } from "../src/article";
 import { forgetFeedIndexes, KEYS, MAIN_SCOPE } from "../src/store";
-import { makeArticle, manyArticles, publish, publisher, publisherKv, request, retract, SETTINGS } from "./helpers";
+import { makeArticle, manyArticles, publish, publisher, publisherKv, refusingPuts, request, retract, SETTINGS } from "./helpers";
 import { fetchFeed, walk } from "./parse";
 
 const N = SETTINGS.itemsPerFeed;
@@ -142,16 +142,7 @@ describe("when KV refuses the feed documents", () => {
     const articles = manyArticles(N * 2);
     await publish(articles.slice(0, -1)); // one short of a split
     let failing = true;
-    await publisherKv((kv) => {
-      const put = kv.put.bind(kv);
-      return new Proxy(kv, {
-        get: (t, p) =>
-          p === "put"
-            ? (key: string, ...rest: [string]) =>
-                failing && key.startsWith("feed:") ? Promise.reject(new Error("KV refuses")) : put(key, ...rest)
-            : Reflect.get(t, p),
-      });
-    });
+    await publisherKv((kv) => refusingPuts(kv, (key) => failing && key.startsWith("feed:")));
     await publish(articles.slice(-1)); // stored (the Publisher answers once SQLite has it); page 1 is cut, not written
     expect(await env.ARTICLES.get(KEYS.feed(MAIN_SCOPE, 1))).toBeNull();
     failing = false;

@@ -80,6 +80,17 @@ export const publisherKv = (wrap: (kv: KVNamespace) => KVNamespace) =>
     flusher.env = { ...flusher.env, ARTICLES: wrap(flusher.env.ARTICLES) };
   });
 
+/** `kv`, with every put refused while `refuse(key)` says so: KV failing. */
+export function refusingPuts(kv: KVNamespace, refuse: (key: string) => boolean): KVNamespace {
+  const put = kv.put.bind(kv);
+  return new Proxy(kv, {
+    get: (target, prop) =>
+      prop === "put"
+        ? (key: string, ...rest: [string]) => (refuse(key) ? Promise.reject(new Error("KV refuses")) : put(key, ...rest))
+        : Reflect.get(target, prop),
+  });
+}
+
 /** Calls `spy` around every KV round the Publisher runs from now on. */
 export const spyRounds = (spy: (round: () => Promise<RoundResult>) => Promise<RoundResult>) =>
   runInDurableObject(publisher(), (instance: unknown) => {
