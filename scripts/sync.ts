@@ -23,6 +23,15 @@ export interface Remote {
 /** The server's limits for one POST /api/batch (src/routes/api.ts), less room for the envelope. */
 const BATCH_MAX = 100;
 const BATCH_MAX_BYTES = 10 * 1024 * 1024 - 1024;
+/**
+ * Batches in flight at once. Each is answered once committed (respond-async), and the
+ * Publisher carries all that arrived together in shared KV rounds; more in flight only
+ * queue on its one-at-a-time commits.
+ */
+const BATCHES_IN_FLIGHT = 4;
+/** How often, and how long at most, push asks whether the server's backlog reached KV. */
+const BACKLOG_POLL_MS = 250;
+const BACKLOG_WAIT_MS = 120_000;
 
 /** A request the server answered with an error (not a problem with one article). */
 export class SyncError extends Error {
@@ -102,7 +111,8 @@ export interface PushOptions {
 
 /**
  * Validates `files` (a ContentError before anything is sent), then sends the ones
- * that differ from the server, in batches within the server's limits. A batch the
+ * that differ from the server, in batches within the server's limits, several at once,
+ * each answered once committed; then waits until the feeds hold them all. A batch the
  * server refuses stores nothing; each of its articles is reported as failed.
  */
 export async function push(remote: Remote, files: ContentFile[], siteUrl: string, options: PushOptions = {}): Promise<PushReport> {
@@ -128,13 +138,30 @@ export async function push(remote: Remote, files: ContentFile[], siteUrl: string
     for (const l of changed) (server.has(l.article.id) ? report.updated : report.created).push(l.article.id);
     return report;
   }
+  const queue = [...batches(changed)];
   let done = 0;
-  for (const batch of batches(changed)) {
-    await sendBatch(remote, batch, report);
-    done += batch.length;
-    options.onProgress?.(done, changed.length);
-  }
+  const sender = async () => {
+    for (let batch = queue.shift(); batch; batch = queue.shift()) {
+      await sendBatch(remote, batch, report);
+      done += batch.length;
+      options.onProgress?.(done, changed.length);
+    }
+  };
+  await Promise.all(Array.from({ length: BATCHES_IN_FLIGHT }, sender));
+  if (report.created.length + report.updated.length) await backlogDrained(remote);
   return report;
+}
+
+/** Resolves once the server's feeds hold everything it has accepted (GET /api/backlog is empty). */
+async function backlogDrained(remote: Remote): Promise<void> {
+  const headers = { Authorization: `Bearer ${remote.token ?? ""}` };
+  for (const started = Date.now(); Date.now() - started < BACKLOG_WAIT_MS; await new Promise((r) => setTimeout(r, BACKLOG_POLL_MS))) {
+    const res = await call(remote, "/api/backlog", { headers });
+    if (!res.ok) throw await failure(res, "could not ask the server whether its feeds hold the push");
+    const backlog = (await res.json()) as { articles: number; documents: boolean };
+    if (backlog.articles === 0 && !backlog.documents) return;
+  }
+  throw new SyncError(`the server accepted the push, but its feeds did not hold it within ${BACKLOG_WAIT_MS / 1000} s; it keeps trying`);
 }
 
 function* batches(items: ContentArticle[]): Generator<ContentArticle[]> {
@@ -157,7 +184,7 @@ function* batches(items: ContentArticle[]): Generator<ContentArticle[]> {
 async function sendBatch(remote: Remote, batch: ContentArticle[], report: PushReport): Promise<void> {
   const res = await call(remote, "/api/batch", {
     method: "POST",
-    headers: { Authorization: `Bearer ${remote.token ?? ""}`, "Content-Type": "application/json" },
+    headers: { Authorization: `Bearer ${remote.token ?? ""}`, "Content-Type": "application/json", Prefer: "respond-async" },
     body: JSON.stringify({ articles: batch.map((l) => asStated(l, l.article)) }),
   });
   if (res.ok) {
