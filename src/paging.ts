@@ -20,6 +20,8 @@ export function createPagingTables(sql: SqlStorage): void {
   sql.exec(`CREATE TABLE IF NOT EXISTS members (scope TEXT NOT NULL, id TEXT NOT NULL, published_ms INTEGER NOT NULL,
     PRIMARY KEY (scope, id))`);
   sql.exec("CREATE INDEX IF NOT EXISTS members_order ON members (scope, published_ms, id)");
+  // placeArticle finds an article's memberships by id on every commit: without this, a scan of every membership.
+  sql.exec("CREATE INDEX IF NOT EXISTS members_id ON members (id)");
   sql.exec("CREATE TABLE IF NOT EXISTS scopes (scope TEXT PRIMARY KEY, kind TEXT NOT NULL, slug TEXT NOT NULL, name TEXT NOT NULL)");
   /** Archive pages: each holds the items not newer than (hi_ms, hi_id) and newer than the next older page's bound. */
   sql.exec(`CREATE TABLE IF NOT EXISTS pages (scope TEXT NOT NULL, page INTEGER NOT NULL, hi_ms INTEGER NOT NULL, hi_id TEXT NOT NULL,
