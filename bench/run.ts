@@ -1,13 +1,15 @@
 /**
  * `npm run bench`: everything on 127.0.0.1, in one run, so figures are ratios to a
  * reference measured beside them on the same (shared, noisy) machine.
- *   1. feedwire under `wrangler dev` with 10,000 generated articles (~1 KB of HTML each)
- *      and the reference worker (bench/reference.ts: the same bytes from memory);
+ *   1. feedwire under `wrangler dev`, 10,000 generated articles (~1 KB of HTML each) imported
+ *      by `npm run push`'s code (articles/s), and the reference worker (bench/reference.ts:
+ *      the same bytes from memory);
  *   2. wrk at c=1, 16, 64 on a hot 200, a 304 and a miss (RESPONSE_CACHE=off),
  *      feedwire and reference interleaved, as requests/s and p50/p99;
  *   3. render CPU inside workerd (bench/render.ts);
  *   4. KV operations per request with 10, 10,000 and 100,000 articles (bench/kv-cost.test.ts);
- *   5. the bundle, raw and gzipped (`wrangler deploy --dry-run`).
+ *   5. the bundle, raw and gzipped (`wrangler deploy --dry-run`);
+ *   6. publishing under load on an empty feedwire of its own (bench/publishing.ts).
  * Writes bench/results.json and prints a summary.
  */
 import { execFileSync } from "node:child_process";
@@ -16,9 +18,11 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
 import { gzipSync } from "node:zlib";
 import { rawGet, startWranglerDev, type WranglerDev } from "../scripts/serving";
+import { push } from "../scripts/sync";
+import { type PublishingFigures, publishingBench } from "./publishing";
 
 const STATE = ".wrangler/bench-state";
-const PORTS = { feedwire: 8801, reference: 8802, render: 8803 };
+const PORTS = { publishing: 8800, feedwire: 8801, reference: 8802, render: 8803 };
 const TOKEN = "bench-token";
 const ORIGIN = `http://127.0.0.1:${PORTS.feedwire}`;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -41,37 +45,33 @@ const feedwire = (cache: "on" | "off") =>
     RESPONSE_CACHE: cache,
   });
 
-/** 10,000 articles with ~1 KB of HTML each, through the publisher API (batches of 100, four at a time). */
-async function seed(count: number) {
+/**
+ * 10,000 articles with ~1 KB of HTML each, as content files imported by `npm run push`'s
+ * code (batches sent respond-async, several at once, then the backlog awaited).
+ */
+async function seed(count: number): Promise<{ articles: number; seconds: number; perSecond: number }> {
   const paragraph = (n: number, p: number) =>
     `<p>Paragraph ${p} of report ${n}: officials said on Tuesday that the “measure” would <a href="https://example.com/r?a=${n}&amp;b=${p}">take effect</a> &amp; cost <em>€2.4bn</em>.</p>`;
-  const batches = Array.from({ length: count / 100 }, (_, b) =>
-    Array.from({ length: 100 }, (_, i) => {
-      const n = b * 100 + i;
-      return {
-        id: `bench-${n}`,
-        title: `Bench article ${n}: council & unions agree “final” deal`,
-        summary: `Standfirst ${n}.`,
-        contentHtml: Array.from({ length: 6 }, (_, p) => paragraph(n, p)).join("\n"),
-        authors: [{ name: "Ann Writer" }, { name: "Bo Reporter" }],
-        published: new Date(Date.UTC(2020, 0, 1) + n * 3_600_000).toISOString(),
-        section: "World",
-        tags: ["bench", `tag-${n % 7}`],
-      };
-    }),
-  );
-  for (let i = 0; i < batches.length; i += 4) {
-    await Promise.all(
-      batches.slice(i, i + 4).map(async (articles) => {
-        const res = await fetch(`${ORIGIN}/api/batch`, {
-          method: "POST",
-          headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
-          body: JSON.stringify({ articles }),
-        });
-        if (!res.ok) throw new Error(`seeding failed: ${res.status} ${await res.text()}`);
-      }),
-    );
-  }
+  const files = Array.from({ length: count }, (_, n) => ({
+    path: `content/bench/bench-${n}.html`,
+    text: [
+      "---",
+      `title: "Bench article ${n}: council & unions agree “final” deal"`,
+      `summary: "Standfirst ${n}."`,
+      'authors: [{ name: "Ann Writer" }, { name: "Bo Reporter" }]',
+      `published: "${new Date(Date.UTC(2020, 0, 1) + n * 3_600_000).toISOString()}"`,
+      'section: "World"',
+      `tags: ["bench", "tag-${n % 7}"]`,
+      "---",
+      ...Array.from({ length: 6 }, (_, p) => paragraph(n, p)),
+    ].join("\n"),
+  }));
+  const started = performance.now();
+  const report = await push({ fetch, url: ORIGIN, token: TOKEN }, files, ORIGIN);
+  const seconds = (performance.now() - started) / 1000;
+  if (report.created.length !== count)
+    throw new Error(`seeding created ${report.created.length} of ${count}: ${JSON.stringify(report.failed[0])}`);
+  return { articles: count, seconds, perSecond: count / seconds };
 }
 
 interface WrkResult {
@@ -181,9 +181,18 @@ async function startPair(cache: "on" | "off"): Promise<WranglerDev> {
   };
 }
 
+const publishing = await startWorker(["-c", "wrangler.toml", "--persist-to", `${STATE}/publishing`], PORTS.publishing, {
+  PUBLISH_TOKEN: TOKEN,
+  SITE_URL: `http://127.0.0.1:${PORTS.publishing}`,
+});
+try {
+  results.publishing = await publishingBench(publishing.origin, TOKEN)();
+} finally {
+  await publishing.stop();
+}
 const seeding = await feedwire("on");
 try {
-  await seed(10_000);
+  results.import = await seed(10_000);
 } finally {
   await seeding.stop();
 }
@@ -238,4 +247,17 @@ for (const [size, c] of Object.entries(results.kv as Record<string, Record<strin
 }
 const b = results.bundle as { rawKiB: number; gzipKiB: number };
 lines.push("", `bundle: ${fixed(b.rawKiB, 1)} KiB raw, ${fixed(b.gzipKiB, 1)} KiB gzipped`);
+const pub = results.publishing as PublishingFigures;
+const imported = results.import as { seconds: number; perSecond: number };
+lines.push("", `publishing (L = median sequential PUT = ${fixed(pub.L, 0)} ms; KV allows one write a second to the feed index)`);
+lines.push("  200 requests, 50 clients   total ms (·L)       p50 ms (·L)        p99 ms (·L)");
+for (const [name, c] of Object.entries(pub.concurrent)) {
+  const cell = (ms: number, l: number) => `${fixed(ms, 0)} (${fixed(l)})`.padEnd(19);
+  lines.push(`  ${name.padEnd(25)} ${cell(c.totalMs, c.totalL)}${cell(c.p50, c.p50L)}${cell(c.p99, c.p99L)}`);
+}
+lines.push(
+  `  respond-async: p50 ${fixed(pub.respondAsync.p50, 1)} ms (${fixed(pub.respondAsync.p50L, 3)}·L); in /feed.json p50 ${fixed(pub.respondAsync.visibleP50, 0)} ms, worst ${fixed(pub.respondAsync.visibleMaxL)}·L`,
+  `  synchronous PUT, acknowledged to visible in /feed.xml: p50 ${fixed(pub.syncAckToVisible.p50, 0)} ms, worst ${fixed(pub.syncAckToVisible.max, 0)} ms`,
+  `  import of 10,000 articles (npm run push): ${fixed(imported.seconds, 1)} s, ${fixed(imported.perSecond, 0)} articles/s`,
+);
 console.log(lines.join("\n"));

@@ -65,8 +65,9 @@ const backlogged = (sql: SqlStorage) => sql.exec<{ n: number }>("SELECT count(*)
 export class KvFlusher {
   /** When each KV key was last written by this object. */
   private readonly written = new Map<string, number>();
-  /** When the last round began writing feed documents. */
+  /** When the last round began writing feed documents, and how long its articles took before that. */
   private documentsAt = 0;
+  private articlesMs = 0;
 
   constructor(
     private readonly sql: SqlStorage,
@@ -76,11 +77,12 @@ export class KvFlusher {
   ) {}
 
   /**
-   * The earliest time the next round may start without waiting on KV's per-key limit: a
-   * second after the last documents, or now when a backlog of articles (new keys) comes first.
+   * The earliest time the next round may start without waiting on KV's per-key limit: so
+   * that its documents follow the last ones by a second once its articles are written
+   * (as long as the last round's took), or now when a backlog of articles (new keys) comes first.
    */
   readyAt(): number {
-    return backlogged(this.sql) ? Date.now() : this.documentsAt + KEY_WRITE_INTERVAL_MS;
+    return backlogged(this.sql) ? Date.now() : this.documentsAt + KEY_WRITE_INTERVAL_MS - this.articlesMs;
   }
 
   /** One round: everything committed before it started, within one invocation's KV budget. */
@@ -98,6 +100,7 @@ export class KvFlusher {
     const budget = KV_WRITES_PER_ROUND - pending.length - 1;
     const plan = backlog ? undefined : planDocuments(sql, settingsFrom(this.env).itemsPerFeed, budget);
     const kv = this.env.ARTICLES;
+    const started = Date.now();
     await Promise.all(
       pending.map(async (row) => {
         if (row.json === null) return;
@@ -105,6 +108,7 @@ export class KvFlusher {
         await (row.retracted ? writeRetraction(kv, row.id, row.retracted) : writeArticle(kv, JSON.parse(row.json) as Article));
       }),
     );
+    if (plan) this.articlesMs = Date.now() - started;
     const indexes = plan ? await this.writeDocuments(plan) : undefined;
     for (const { id, seq } of pending) sql.exec("DELETE FROM outbox WHERE id = ? AND seq = ?", id, seq);
     const complete = plan !== undefined && !sql.exec("SELECT 1 FROM dirty WHERE seq <= ? LIMIT 1", plan.seq).toArray().length;

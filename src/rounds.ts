@@ -3,7 +3,7 @@ import type { RoundResult } from "./flush";
 /** A round waits for commits to stop arriving this long, so writers that arrive together share it… */
 const QUIET_MS = 15;
 /** …but never longer than this past the time it could have started. */
-const GATHER_MAX_MS = 150;
+const GATHER_MAX_MS = 250;
 /** After a failed round, the alarm tries again this much later (writers that arrive meanwhile try at once). */
 const RETRY_MS = 5000;
 
