@@ -378,6 +378,19 @@ describe("sanitizeHtml: comments, doctype and text", () => {
 });
 
 describe("sanitizeHtml: clean content and stability", () => {
+  it.each([
+    ["an <li> an unwrapped <section> kept inside another <li>", "<ul><li>a<section><li>b</section></ul>", "<ul><li>a</li><li>b</li></ul>"],
+    [
+      "a <table> an unwrapped <marquee> kept inside a <p>",
+      "<p><marquee><table><td>x</table>",
+      "<p></p><table><tbody><tr><td>x</td></tr></tbody></table><p></p>",
+    ],
+    ["an <h2> an unwrapped element kept inside an <h1>", "<h1>a<custom-el><h2>b</h2></custom-el></h1>", "<h1>a</h1><h2>b</h2>"],
+    ["a <pre> starting with newlines, which each reading would drop one of", "<pre>\n\n\n\nx</pre>", "<pre>x</pre>"],
+  ])("writes %s as it reads back", (_, html, expected) => {
+    expect(sanitized(html)).toBe(expected);
+  });
+
   it("passes a realistic clean article through unchanged", () => {
     expect(sanitize(CLEAN_ARTICLE)).toEqual({ html: CLEAN_ARTICLE, changes: [] });
   });
