@@ -1,7 +1,8 @@
 /**
  * Render CPU in isolation, inside workerd: median ms to validate, model and render (to bytes) N
  * full-content items in each format, ours against the `feed` package on the same
- * articles in the same run: the whole render, and as served (item bytes kept by etag). Served by bench/render.toml; `npm run bench` reads it.
+ * articles in the same run: the whole render, and as served (item bytes kept by etag); and the
+ * ingest of one 20 KB article (sanitise and validate). Served by bench/render.toml; `npm run bench` reads it.
  *
  * workerd's clocks stand still while JavaScript runs (a Spectre mitigation) and move
  * on I/O, so each sample times a batch of runs between two timer waits.
@@ -9,9 +10,11 @@
 import { type Article, ArticleSchema, articleEtag } from "../src/article";
 import { encodeFeed } from "../src/feed/encode";
 import { buildFeed, type Feed, feedMeta } from "../src/feed/model";
+import { ingest } from "../src/ingest";
 import { renderAtom } from "../src/render/atom";
 import { renderJson } from "../src/render/json";
 import { renderRss } from "../src/render/rss";
+import { sanitizeHtml } from "../src/sanitize";
 import { feedPackage } from "../test/oracle";
 
 const SETTINGS = {
@@ -104,8 +107,39 @@ async function renderFigures(): Promise<Record<string, number>> {
   return figures;
 }
 
+/**
+ * ~20 KB of article HTML as an editor or Markdown writes it: paragraphs with links, emphasis, quotes and
+ * references (`&quot;`, `&amp;`, `&#39;`), a list, a figure, a table, a block quote and code.
+ */
+function article20k(): string {
+  const block = (n: number) =>
+    `<h2>Part ${n}</h2>
+<p>Officials said on Tuesday that the &quot;measure&quot; would <a href="https://example.com/r?a=${n}&amp;b=2" title="The report">take effect</a> &amp; cost <em>€2.4bn</em>; it&#39;s <strong>the third</strong> such plan since 2020.</p>
+<p>Critics <a href="/opinion/${n}">disagreed</a>: &ldquo;It won&rsquo;t work,&rdquo; one said.<br />Another added that the <code>rate &lt; 5</code> rule had <mark>never</mark> held.</p>
+<ul><li>First point, with a <a href="https://example.com/one">link</a></li><li>Second point</li><li>Third point &mdash; the last</li></ul>
+<figure><img src="https://example.com/media/${n}.jpg" alt="A chart of the rate" width="640" height="360"><figcaption>The rate since 2020. <small>Source: the bank</small></figcaption></figure>
+<blockquote cite="https://example.com/speech"><p>Inflation is not yet beaten.</p></blockquote>
+<table><thead><tr><th scope="col">Year</th><th scope="col">Rate</th></tr></thead><tbody><tr><td>2025</td><td>4.50%</td></tr><tr><td>2026</td><td>4.25%</td></tr></tbody></table>
+`;
+  let html = "";
+  for (let n = 0; html.length < 20_000; n++) html += block(n);
+  return html;
+}
+
+/** Median ms to ingest one 20 KB article: as written (parsed twice: once more to check the output), and when already sanitised. */
+async function ingestFigures(): Promise<Record<string, number>> {
+  const contentHtml = article20k();
+  const body = { title: "A 20 KB article", authors: [{ name: "Ann Writer" }], published: "2026-03-01T09:00:00+01:00", contentHtml };
+  const sanitized = { ...body, contentHtml: sanitizeHtml(contentHtml, `${SETTINGS.siteUrl}/articles/a`).html };
+  // ingest has no await before it returns: each call below does the whole ingest.
+  return {
+    "ingest 20KB": await medianMs(() => ingest(body, "a", SETTINGS), 20),
+    "ingest 20KB sanitised": await medianMs(() => ingest(sanitized, "a", SETTINGS), 20),
+  };
+}
+
 export default {
   async fetch(): Promise<Response> {
-    return Response.json(await renderFigures());
+    return Response.json({ ...(await ingestFigures()), ...(await renderFigures()) });
   },
 };

@@ -1,18 +1,9 @@
 import * as z from "zod";
 import { sha256Base64url } from "./hash";
+import { stripForbidden } from "./unicode";
 
-/**
- * Characters XML 1.0 forbids even when escaped (its `Char` production): C0 controls
- * other than tab, LF and CR, U+FFFE/U+FFFF and lone surrogates. They are removed from
- * every text field on the way in (documented sanitising), so no stored article can
- * make a feed ill-formed.
- */
-const XML_FORBIDDEN =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-export const stripXmlForbidden = (text: string): string => text.replace(XML_FORBIDDEN, "");
-
-const text = z.string().transform(stripXmlForbidden);
+/** Text without the code points no feed may carry (the API warns about each field it strips; src/ingest.ts). */
+const text = z.string().transform(stripForbidden);
 const line = text.pipe(z.string().trim().min(1, "must not be empty"));
 
 /**
@@ -103,11 +94,13 @@ export interface FieldIssue {
   reason: string;
 }
 
+/** Each issue as `{ field, reason }`; an unknown key is named by its own path, at any depth (`authors.0.nmae`). */
 export const fieldIssues = (error: z.ZodError): FieldIssue[] =>
-  error.issues.map((issue) => ({
-    field: issue.path.map(String).join(".") || "(article)",
-    reason: issue.message,
-  }));
+  error.issues.flatMap((issue) =>
+    issue.code === "unrecognized_keys"
+      ? issue.keys.map((key) => ({ field: [...issue.path, key].map(String).join("."), reason: "unknown field" }))
+      : [{ field: issue.path.map(String).join(".") || "(article)", reason: issue.message }],
+  );
 
 /** JSON with object keys sorted at every level: equal articles give equal strings (and ETags). */
 export function canonicalJson(value: unknown): string {

@@ -1,6 +1,7 @@
 import { Marked } from "marked";
 import { parse as parseYaml } from "yaml";
 import { type Article, ArticleSchema, fieldIssues } from "./article";
+import { SanitizeError, sanitizeHtml } from "./sanitize";
 
 /** A content file as read from disk: its path (for messages) and its text. */
 export interface ContentFile {
@@ -49,6 +50,21 @@ export interface ContentArticle {
 }
 
 /**
+ * The body as the server stores it when its sanitiser has nothing to change: written out the one way it
+ * writes HTML (characters for references, `<br>` for `<br />`...). Otherwise as it is, so the server's
+ * warnings say what changes on every push. No URL was resolved when nothing changed, so the base is moot.
+ */
+function canonical(html: string, siteUrl: string, fail: (field: string, reason: string) => never): string {
+  try {
+    const sanitized = sanitizeHtml(html, siteUrl);
+    return sanitized.changes.length ? html : sanitized.html;
+  } catch (e) {
+    if (e instanceof SanitizeError) return fail("contentHtml", e.message);
+    throw e;
+  }
+}
+
+/**
  * One content file with YAML front matter → one article (validated). The body is
  * Markdown in a `.md` file and HTML, taken verbatim, in an `.html` file. The `yaml`
  * package's YAML 1.2 core schema keeps dates as the strings written, so the
@@ -73,7 +89,7 @@ export function parseContentFile(file: ContentFile, siteUrl: string): ContentArt
   if ("id" in fields && fields.id !== id) fail("id", `must match the file name (${id}), or be left out`);
   if ("contentHtml" in fields) fail("contentHtml", "comes from the body after the front matter, not from the front matter");
   const body = match[2].trim();
-  const html = file.path.endsWith(".html") ? body : markdown.parse(body, { async: false });
+  const html = canonical(file.path.endsWith(".html") ? body : markdown.parse(body, { async: false }), siteUrl, fail);
   const image = fields.image as { url?: unknown } | undefined;
   const candidate = {
     ...fields,

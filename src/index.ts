@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { dateHeader } from "./http/date";
 import { problemResponse } from "./problem";
 import { api } from "./routes/api";
 import { feeds } from "./routes/feeds";
@@ -9,6 +10,12 @@ import { pages } from "./routes/pages";
 export { Publisher } from "./publisher";
 
 const app = new Hono<{ Bindings: Env }>();
+
+// Every response, 304s and errors included, carries Date; workerd adds none (Cloudflare's edge does).
+app.use(async (c, next) => {
+  await next();
+  c.res.headers.set("Date", dateHeader());
+});
 
 app.route("/api", api);
 app.route("/", feeds);

@@ -1,9 +1,10 @@
-import { ARTICLE_ID, ARTICLE_ID_RULE, ArticleSchema, fieldIssues, stripXmlForbidden } from "./article";
+import { ARTICLE_ID, ARTICLE_ID_RULE, ArticleSchema, fieldIssues } from "./article";
 import { articleUrl } from "./feed/model";
 import type { FieldError } from "./problem";
 import type { Submission } from "./publisher";
-import { sanitizeHtml } from "./sanitize";
+import { SanitizeError, sanitizeHtml } from "./sanitize";
 import type { Settings } from "./settings";
+import { removedForbidden, removeForbidden } from "./unicode";
 
 export type Ingested = { ok: true; submission: Submission; warnings: FieldError[] } | { ok: false; errors: FieldError[] };
 
@@ -12,15 +13,21 @@ export const ARTICLE_MAX_BYTES = 1024 * 1024;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** Every string in the body that loses characters XML 1.0 forbids, as a warning naming its field. */
-function forbiddenCharacterWarnings(value: unknown, path: string[] = []): FieldError[] {
+/**
+ * The body with every string value well-formed Unicode a feed can carry, at any depth, and a warning
+ * naming each field that lost characters. (A key with such characters is no field's name: it is refused.)
+ */
+function wellFormed(value: unknown, warnings: FieldError[], path: string[] = []): unknown {
   if (typeof value === "string") {
-    const removed = value.length - stripXmlForbidden(value).length;
-    return removed ? [{ field: path.join("."), reason: `removed ${removed} character(s) that XML 1.0 forbids` }] : [];
+    const { text, removed } = removeForbidden(value);
+    if (removed) warnings.push({ field: path.join("."), reason: removedForbidden(removed) });
+    return text;
   }
-  if (Array.isArray(value)) return value.flatMap((v, i) => forbiddenCharacterWarnings(v, [...path, String(i)]));
-  if (isObject(value)) return Object.entries(value).flatMap(([k, v]) => forbiddenCharacterWarnings(v, [...path, k]));
-  return [];
+  if (Array.isArray(value)) return value.map((v, i) => wellFormed(v, warnings, [...path, String(i)]));
+  if (isObject(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, wellFormed(v, warnings, [...path, k])]));
+  }
+  return value;
 }
 
 /**
@@ -33,13 +40,18 @@ export async function ingest(body: unknown, id: string, settings: Settings): Pro
   if (!isObject(body)) return { ok: false, errors: [{ field: "(body)", reason: "must be a JSON object (an article)" }] };
   if ("id" in body && body.id !== id)
     return { ok: false, errors: [{ field: "id", reason: `must be left out or equal the id in the path (${id})` }] };
-  const warnings = forbiddenCharacterWarnings(body);
-  const input: Record<string, unknown> = { ...body, id };
-  if (typeof body.contentHtml === "string") {
-    const base = typeof body.url === "string" && URL.canParse(body.url) ? body.url : articleUrl(settings, id);
-    const { html, changes } = await sanitizeHtml(body.contentHtml, base);
-    input.contentHtml = html;
-    warnings.push(...changes.map((reason) => ({ field: "contentHtml", reason })));
+  const warnings: FieldError[] = [];
+  const input: Record<string, unknown> = { ...(wellFormed(body, warnings) as Record<string, unknown>), id };
+  if (typeof input.contentHtml === "string") {
+    const base = typeof input.url === "string" && URL.canParse(input.url) ? input.url : articleUrl(settings, id);
+    try {
+      const { html, changes } = sanitizeHtml(input.contentHtml, base);
+      input.contentHtml = html;
+      warnings.push(...changes.map((reason) => ({ field: "contentHtml", reason })));
+    } catch (e) {
+      if (!(e instanceof SanitizeError)) throw e;
+      return { ok: false, errors: [{ field: "contentHtml", reason: e.message }] };
+    }
   }
   const parsed = ArticleSchema.safeParse(input);
   if (!parsed.success) return { ok: false, errors: fieldIssues(parsed.error) };

@@ -283,11 +283,13 @@ describe("bad input: a clear problem, and KV as it was", () => {
     ["authors", { authors: "Ann" }, "array"],
     ["authors.0.email", { authors: [{ name: "Ann", email: "ann" }] }, "e-mail"],
     ["tags.1", { tags: ["ok", 7] }, "string"],
-    ["", { subtitle: "unknown field" }, "subtitle"],
+    ["subtitle", { subtitle: "x" }, "unknown field"],
+    ["authors.0.nmae", { authors: [{ name: "Ann", nmae: "Ann" }] }, "unknown field"],
+    ["image.captoin", { image: { url: "https://example.com/i.png", captoin: "x" } }, "unknown field"],
     ["contentHtml", { summary: undefined, contentHtml: undefined }, "summary or contentHtml"],
   ])("names %s and the reason", async (field, change, reason) => {
     const problem = await expectProblem(await put("x", body(change)), 400);
-    expect(problem.errors).toContainEqual({ field: field || expect.any(String), reason: expect.stringContaining(reason) });
+    expect(problem.errors).toContainEqual({ field, reason: expect.stringContaining(reason) });
     expect(await kvState()).toEqual({});
   });
 });
@@ -313,15 +315,61 @@ describe("content safety", () => {
     expect(stored && "article" in stored && stored.article.contentHtml).toBe(article.contentHtml);
   });
 
-  it("removes characters XML 1.0 forbids from every text field, with a warning naming each", async () => {
-    const res = await put("ctl", body({ title: "Bell\u0007 title", authors: [{ name: "Ann\u0000" }] }));
+  it("removes what no feed may carry from every string field, at any depth, with a warning naming each", async () => {
+    const res = await put(
+      "ctl",
+      body({
+        title: "Bell\u0007 title",
+        authors: [{ name: "Ann\u0000", url: "https://example.com/ann\uD800" }],
+        image: { url: "https://example.com/i.png", caption: "lone \uDC00 and \uFFFE" },
+        tags: ["t\uFDD0"],
+        contentHtml: "<p>raw\u0001 and referenced &#1;&#xD800;&#xFFFE;&#0;</p>",
+      }),
+    );
     const { article, warnings } = await res.json<{
-      article: { title: string; authors: { name: string }[] };
-      warnings: { field: string }[];
+      article: { title: string; authors: { name: string; url: string }[]; image: { caption: string }; tags: string[]; contentHtml: string };
+      warnings: { field: string; reason: string }[];
     }>();
-    expect(article.title).toBe("Bell title");
-    expect(article.authors[0]?.name).toBe("Ann");
-    expect(warnings.map((w) => w.field)).toEqual(["title", "authors.0.name"]);
+    expect(article).toMatchObject({
+      title: "Bell title",
+      authors: [{ name: "Ann", url: "https://example.com/ann" }],
+      image: { caption: "lone  and" },
+      tags: ["t"],
+      contentHtml: "<p>raw and referenced </p>",
+    });
+    const removed = (n: number) => expect.stringMatching(new RegExp(`^removed ${n} characters? no feed may carry`));
+    expect(warnings).toEqual([
+      { field: "title", reason: removed(1) },
+      { field: "contentHtml", reason: removed(1) },
+      { field: "authors.0.name", reason: removed(1) },
+      { field: "authors.0.url", reason: removed(1) },
+      { field: "image.caption", reason: removed(2) },
+      { field: "tags.0", reason: removed(1) },
+      { field: "contentHtml", reason: "removed 4 character references to a code point no feed may carry" },
+    ]);
+  });
+
+  it.each([["a deep nesting", "<div>".repeat(300), "nests elements more than 256 deep"]])(
+    "refuses %s in contentHtml with a 400 naming the field",
+    async (_, contentHtml, reason) => {
+      const problem = await expectProblem(await put("deep", body({ contentHtml })), 400);
+      expect(problem.errors).toEqual([{ field: "contentHtml", reason }]);
+    },
+  );
+
+  it.each([
+    [
+      "a <style> in a <template> in a <select> (lol-html threw)",
+      "<select><template><style><img src=x onerror=alert(1)></style></template></select>",
+    ],
+    ["stray end tags", "javascript:/*--></title></style></textarea></script></xmp><svg/onload=1>"],
+    ["a tag name broken by another tag", "<scr<script>ipt>alert(1)</scr</script>ipt>"],
+    ["an <embed> with an end tag", `<embed src="x"></embed>`],
+  ])("answers %s with 201 and none of its markup", async (_, contentHtml) => {
+    const res = await put("hostile", body({ contentHtml: `<p>ok</p>${contentHtml}` }));
+    expect(res.status).toBe(201);
+    const { article } = await res.json<{ article: { contentHtml: string } }>();
+    expect(article.contentHtml).not.toMatch(/<\/?(?!p>)[a-z]/i);
   });
 
   it("keeps non-ASCII text exactly", async () => {
