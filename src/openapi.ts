@@ -16,6 +16,41 @@ const auth = [{ bearer: [] }];
 const images = Object.fromEntries(MEDIA_TYPES.map((type) => [type, {}]));
 const etag = { ETag: { description: "SHA-256 of the bytes", schema: { type: "string" } } };
 const stored = { ...etag, Location: { description: "Where the image is served", schema: { type: "string" } } };
+const preferParam = {
+  name: "Prefer",
+  in: "header",
+  description: "respond-async (RFC 7240): answer 202 once the change is committed, before KV (and so the feeds) hold it",
+  schema: { type: "string" },
+};
+const expected = {
+  expectedInFeedsAt: { type: "string", format: "date-time", description: "When this location's feeds are expected to show the change" },
+};
+/** The 202 of a write answered before KV holds it: respond-async, or a round that failed and is retried. */
+const accepted = (properties: object) => ({
+  description:
+    "Committed, not yet in KV: with Prefer: respond-async (Preference-Applied says so), or when the KV round failed and is retried",
+  headers: { "Preference-Applied": { schema: { type: "string" } } },
+  content: json({ type: "object", properties: { ...properties, ...expected } }),
+});
+const articleResult = {
+  article: ref("Article"),
+  status: { enum: ["created", "updated", "unchanged"] },
+  warnings: { type: "array", items: ref("Warning") },
+};
+const batchResults = {
+  results: {
+    type: "array",
+    items: {
+      type: "object",
+      properties: {
+        id: { type: "string" },
+        status: { enum: ["created", "updated", "unchanged"] },
+        etag: { type: "string" },
+        warnings: { type: "array", items: ref("Warning") },
+      },
+    },
+  },
+};
 const writeErrors = {
   "400": problem("Malformed JSON or an invalid article (errors lists each field and reason)"),
   "401": problem("Missing or wrong bearer token"),
@@ -91,24 +126,14 @@ export function openApiDocument(settings: Settings) {
           responses: { "200": { description: "The article, with its ETag", content: json(ref("Article")) }, "404": problem("Unknown id") },
         },
         put: {
-          summary: "Create or replace an article (idempotent; If-Match / If-None-Match: * supported)",
+          summary: "Create or replace an article (idempotent; If-Match / If-None-Match: * supported); answered once KV holds it",
           security: auth,
+          parameters: [preferParam],
           requestBody: { required: true, content: json(ref("Article")) },
           responses: {
-            "200": {
-              description: "Replaced (or unchanged)",
-              content: json({
-                type: "object",
-                properties: { article: ref("Article"), warnings: { type: "array", items: ref("Warning") } },
-              }),
-            },
-            "201": {
-              description: "Created",
-              content: json({
-                type: "object",
-                properties: { article: ref("Article"), warnings: { type: "array", items: ref("Warning") } },
-              }),
-            },
+            "200": { description: "Replaced (or unchanged)", content: json({ type: "object", properties: articleResult }) },
+            "201": { description: "Created", content: json({ type: "object", properties: articleResult }) },
+            "202": accepted(articleResult),
             "412": problem("If-Match did not match, or If-None-Match: * and the article exists"),
             ...writeErrors,
           },
@@ -116,8 +141,10 @@ export function openApiDocument(settings: Settings) {
         delete: {
           summary: "Retract an article: it leaves every feed and its page answers 410",
           security: auth,
+          parameters: [preferParam],
           responses: {
             "204": { description: "Retracted" },
+            "202": accepted({ id: { type: "string" }, status: { const: "retracted" } }),
             "404": problem("Unknown id"),
             "412": problem("If-Match did not match"),
             "401": writeErrors["401"],
@@ -128,6 +155,7 @@ export function openApiDocument(settings: Settings) {
         post: {
           summary: "Up to 100 articles, all or nothing",
           security: auth,
+          parameters: [preferParam],
           requestBody: {
             required: true,
             content: json({
@@ -137,27 +165,29 @@ export function openApiDocument(settings: Settings) {
             }),
           },
           responses: {
+            "200": { description: "Every article stored", content: json({ type: "object", properties: batchResults }) },
+            "202": accepted(batchResults),
+            ...writeErrors,
+          },
+        },
+      },
+      "/backlog": {
+        get: {
+          summary: "What is committed and not yet in KV: after respond-async writes, poll until it is empty",
+          security: auth,
+          responses: {
             "200": {
-              description: "Every article stored",
+              description: "The backlog",
               content: json({
                 type: "object",
                 properties: {
-                  results: {
-                    type: "array",
-                    items: {
-                      type: "object",
-                      properties: {
-                        id: { type: "string" },
-                        status: { enum: ["created", "updated", "unchanged"] },
-                        etag: { type: "string" },
-                        warnings: { type: "array", items: ref("Warning") },
-                      },
-                    },
-                  },
+                  articles: { type: "integer", description: "Articles committed and not yet written to KV" },
+                  documents: { type: "boolean", description: "Whether feed documents wait to be written" },
+                  expectedInFeedsAt: { type: ["string", "null"], format: "date-time" },
                 },
               }),
             },
-            ...writeErrors,
+            "401": writeErrors["401"],
           },
         },
       },

@@ -1,7 +1,7 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { articleEtag } from "../src/article";
-import { KEYS } from "../src/store";
+import { KEYS, readArticle } from "../src/store";
 import {
   apiBatch,
   apiDelete,
@@ -124,15 +124,23 @@ describe("what every round keeps true, under concurrent writers", () => {
         if (!key.startsWith("feed:") || value === undefined) return;
         const index = JSON.parse(value) as { items: [string, string, number][] };
         for (const [id, etag] of index.items) {
-          const stored = await kv.get(KEYS.article(id), "json");
-          // biome-ignore lint/suspicious/noExplicitAny: whatever KV holds is checked by its etag
-          if (!stored || (await articleEtag(stored as any)) !== etag) problems.push(`${key} names ${id} ${etag}, which KV lacks`);
+          const stored = await readArticle(kv, id);
+          if (!(stored && "article" in stored && (await articleEtag(stored.article)) === etag))
+            problems.push(`${key} names ${id} ${etag}, which KV lacks`);
         }
       };
       return new Proxy(kv, {
         get: (target, prop) => {
-          if (prop === "put") return async (key: string, value: string) => (await check(key, value), target.put(key, value));
-          if (prop === "delete") return async (key: string) => (await check(key), target.delete(key));
+          if (prop === "put")
+            return async (key: string, value: string) => {
+              await check(key, value);
+              return target.put(key, value);
+            };
+          if (prop === "delete")
+            return async (key: string) => {
+              await check(key);
+              return target.delete(key);
+            };
           return Reflect.get(target, prop);
         },
       });

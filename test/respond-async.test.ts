@@ -157,6 +157,15 @@ describe("without the preference", () => {
 });
 
 describe("the Prefer header (RFC 7240)", () => {
+  it("is described in the OpenAPI document, with the 202 of every write", async () => {
+    type Operation = { parameters?: { name: string }[]; responses: Record<string, unknown> };
+    const { paths } = await (await request("/api/openapi.json")).json<{ paths: Record<string, Record<string, Operation>> }>();
+    for (const op of [paths["/articles/{id}"]?.put, paths["/articles/{id}"]?.delete, paths["/batch"]?.post]) {
+      expect(op?.parameters?.map((p) => p.name)).toContain("Prefer");
+      expect(op?.responses).toHaveProperty("202");
+    }
+  });
+
   it.each([
     ["respond-async", true],
     ["RESPOND-ASYNC", true],
