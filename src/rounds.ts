@@ -16,7 +16,7 @@ export interface Carried {
 
 /** How a round ended, for the writers waiting on it. */
 interface Outcome {
-  /** The last commit number it carried whole (articles and documents); 0 when it left some of its snapshot for later. */
+  /** The last commit number it carried whole (or, when it failed, tried to); 0 when it left some of its snapshot for later. */
   carried: number;
   failed: boolean;
   indexes?: RoundResult["indexes"];
@@ -76,8 +76,8 @@ export class Rounds {
         await this.wakeAt(this.nextRoundAt());
         outcome = await this.ended.promise;
       }
+      // A round that failed before this commit was made says nothing about it: the next one is tried.
       if (outcome.carried >= seq) return { inKv: !outcome.failed, indexes: outcome.indexes };
-      if (outcome.failed) return { inKv: false };
     }
   }
 
