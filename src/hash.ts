@@ -7,3 +7,10 @@ export async function sha256Base64url(data: string | BufferSource, bytes = 16): 
     .replace(/\//g, "_")
     .replace(/=+$/, "");
 }
+
+/** FNV-1a (32 bits) of a string's UTF-16 code units, in hex: short, stable and synchronous (not for security). */
+export function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(16).padStart(8, "0");
+}

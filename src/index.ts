@@ -3,6 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import { dateHeader } from "./http/date";
 import { problemResponse } from "./problem";
 import { api } from "./routes/api";
+import { assets } from "./routes/assets";
 import { feeds } from "./routes/feeds";
 import { media } from "./routes/media";
 import { pages } from "./routes/pages";
@@ -21,6 +22,7 @@ app.route("/api", api);
 app.route("/", feeds);
 app.route("/", pages);
 app.route("/", media);
+app.route("/", assets);
 
 app.notFound(() => problemResponse(404, "There is nothing at this address."));
 

@@ -1,4 +1,5 @@
 import type { Article } from "./article";
+import { fnv1a } from "./hash";
 
 /**
  * A feed's scope: the whole publication, or one section, author or tag. Every article
@@ -18,13 +19,6 @@ export const MAIN: Scope = { kind: "main", slug: "", name: "" };
 
 /** URL path segment for each scoped kind: `/sections/{slug}/feed.xml`. */
 export const KIND_PATHS = { section: "sections", author: "authors", tag: "tags" } as const;
-
-/** FNV-1a (32 bits) of a string's UTF-16 code units, in hex: short and stable. */
-function fnv1a(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return (hash >>> 0).toString(16).padStart(8, "0");
-}
 
 /**
  * `Politique étrangère` → `politique-etrangere`; letters of any script are kept. A name

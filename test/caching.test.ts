@@ -139,11 +139,12 @@ describe("response headers", () => {
     expect((await get(path)).headers.get("Cache-Control")).toBe(CACHE_CONTROL);
   });
 
-  it.each(ROUTES)("%s: Vary: Accept-Encoding, on the 200 and the 304", async (path) => {
+  it.each(ROUTES)("%s: Vary on the coding and (feeds) on what marks a browser's navigation, on the 200 and the 304", async (path) => {
     await publish([seedArticle()]);
+    const vary = path === "/feeds.opml" ? "Accept-Encoding" : "Accept-Encoding, Sec-Fetch-Dest, Accept";
     const full = await get(path);
-    expect(full.headers.get("Vary")).toBe("Accept-Encoding");
-    expect((await get(path, { "If-None-Match": full.headers.get("ETag") ?? "" })).headers.get("Vary")).toBe("Accept-Encoding");
+    expect(full.headers.get("Vary")).toBe(vary);
+    expect((await get(path, { "If-None-Match": full.headers.get("ETag") ?? "" })).headers.get("Vary")).toBe(vary);
   });
 
   it.each(ROUTES)("%s: open to browser-based readers (CORS)", async (path) => {

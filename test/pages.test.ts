@@ -29,7 +29,9 @@ describe("an article page", () => {
     expect(res.status).toBe(200);
     const page = await res.text();
     expect(page).toContain("<h1>Venezuelan President Reportedly Considering Asylum as Pressure Grows on Regime</h1>");
-    expect(page).toContain('By Mark Browne · <time datetime="2017-07-20T20:12:00-04:00">2017-07-20</time>');
+    expect(page).toContain(
+      `By <a href="${SETTINGS.siteUrl}/authors/mark-browne">Mark Browne</a> · <time datetime="2017-07-20T20:12:00-04:00">Jul 20, 2017</time>`,
+    );
     expect(page).toContain('<p class="dateline"><strong>Mexico City</strong></p>');
     expect(page).toContain("<figcaption>Venezuelan President Nicolas Maduro <small>Photo: Venezuelan Presidency</small></figcaption>");
     expect(page).toContain("it noted.</p>");

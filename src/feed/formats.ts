@@ -14,3 +14,7 @@ export function documentUrls(siteUrl: string, scope: Pick<Scope, "kind" | "slug"
   const base = `${siteUrl}${scopePath(scope)}${page ? `/archive/${page}` : ""}`;
   return { rss: `${base}/${FORMATS.rss.file}`, atom: `${base}/${FORMATS.atom.file}`, json: `${base}/${FORMATS.json.file}` };
 }
+
+/** The HTML page of a feed document: the home page, a section's, author's or tag's page, or one of their archive pages. */
+export const pageUrl = (siteUrl: string, scope: Pick<Scope, "kind" | "slug">, page = 0) =>
+  `${siteUrl}${scopePath(scope)}${page ? `/archive/${page}` : scope.kind === "main" ? "/" : ""}`;

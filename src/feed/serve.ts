@@ -19,7 +19,11 @@ export interface Representation {
   /** Part of the ETag: each representation of a version has its own. */
   name: string;
   type: string;
-  render: FeedFormat | ((feed: Feed) => string);
+  render: FeedFormat | ((feed: Feed, settings: Settings, view: FeedView) => string);
+  /** `Vary`, when the URL has more than one representation (src/http/negotiate.ts). */
+  vary?: string;
+  /** Only for the browser's own cache, never a shared one. */
+  private?: boolean;
 }
 
 /**
@@ -44,10 +48,14 @@ async function prepared(env: Env, settings: Settings, scope: Pick<Scope, "kind" 
   if (known) return known;
   const view: FeedView = { ...scope, name: index.name, page: index.page, older: index.older, newer: index.newer };
   const version: Version = { etag: await etagOf(env, index.version, rep.name), lastModified: index.lastModified };
-  if (index.page) version.cacheControl = cacheControl(settings, settings.archiveMaxAge);
-  if (typeof rep.render === "string") {
-    version.headers = { Link: linkHeader(feedLinkList(feedLinks(settings, view), hubsFor(settings, view), rep.render)) };
-  }
+  if (index.page || rep.private)
+    version.cacheControl = cacheControl(
+      settings,
+      index.page ? settings.archiveMaxAge : settings.maxAge,
+      rep.private ? "private" : "public",
+    );
+  const link = typeof rep.render === "string" && linkHeader(feedLinkList(feedLinks(settings, view), hubsFor(settings, view), rep.render));
+  if (rep.vary || link) version.headers = { ...(rep.vary && { Vary: rep.vary }), ...(link && { Link: link }) };
   byRep.set(rep.name, { view, version });
   return { view, version };
 }
@@ -67,7 +75,7 @@ export function serveFeed(c: Context<{ Bindings: Env }>, scope: Pick<Scope, "kin
   /** The document, or (for a delta) only the items `shown` picks: its head always speaks for the whole document. */
   const render = async (shown: (item: FeedIndex["items"][number]) => boolean = () => true) => {
     const articles = await readFeedArticles(kv, index.items);
-    if (typeof rep.render !== "string") return rep.render(buildFeed(settings, articles, view));
+    if (typeof rep.render !== "string") return rep.render(buildFeed(settings, articles, view), settings, view);
     const picked = index.items.flatMap((item, i) => (shown(item) ? [{ article: articles[i] as Article, etag: item[1] }] : []));
     return encodeFeed(
       settings,

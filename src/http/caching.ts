@@ -1,9 +1,12 @@
 import type { Settings } from "../settings";
 import { parseTagList, weakMatch } from "./preconditions";
 
-/** Cache-Control for every feed and page: shared caches may store them (RFC 9111, RFC 5861). */
-export const cacheControl = (s: Settings, maxAge = s.maxAge) =>
-  `public, max-age=${maxAge}, stale-while-revalidate=${s.staleWhileRevalidate}, stale-if-error=${s.staleIfError}`;
+/**
+ * Cache-Control for every feed and page: shared caches may store them (RFC 9111, RFC 5861);
+ * `private` ones only the browser's own cache may.
+ */
+export const cacheControl = (s: Settings, maxAge = s.maxAge, audience: "public" | "private" = "public") =>
+  `${audience}, max-age=${maxAge}, stale-while-revalidate=${s.staleWhileRevalidate}, stale-if-error=${s.staleIfError}`;
 
 /** An IMF-fixdate (RFC 9110 §5.6.7). */
 export const httpDate = (ms: number) => new Date(ms).toUTCString();

@@ -37,7 +37,10 @@ const gzip = async (bytes: Uint8Array) =>
 
 const bytesOf = (body: string | Uint8Array) => (typeof body === "string" ? new TextEncoder().encode(body) : body);
 
-/** Rendered responses kept per isolate, per KV namespace: the last good copy of each path. */
+/**
+ * Rendered responses kept per isolate, per KV namespace: the last good copy of each path in
+ * each media type (a feed URL also has an HTML preview: neither may stand in for the other).
+ */
 const rendered = new WeakMap<object, Map<string, Rendered>>();
 const KEPT_PATHS = 64;
 
@@ -59,8 +62,12 @@ function keep(kept: Map<string, Rendered>, key: string, value: Rendered) {
   if (kept.size > KEPT_PATHS) kept.delete(kept.keys().next().value ?? "");
 }
 
-/** Cache API key: the version is part of it, so a publish reaches every data centre by changing the key. */
-const cacheKey = (key: string, etag: string) => `https://feedwire.internal${key}?v=${encodeURIComponent(etag)}`;
+/**
+ * Cache API key: the version is part of it, so a publish reaches every data centre by
+ * changing the key; so is the media type, as in the isolate's copies.
+ */
+const cacheKey = (c: Context, type: string, etag: string) =>
+  `https://feedwire.internal${c.req.path}?v=${encodeURIComponent(etag)}&t=${encodeURIComponent(type)}`;
 
 const deployTags = new WeakMap<object, string>();
 
@@ -169,7 +176,7 @@ export async function serveVersioned(
   render: () => Promise<string | Uint8Array>,
   delta?: (named: (etag: string) => boolean) => Promise<string | Uint8Array | undefined>,
 ): Promise<Response> {
-  const key = c.req.path;
+  const key = `${c.req.path} ${type}`;
   const settings = settingsFrom(c.env);
   const coding = codingFor(c);
   let v: Version;
@@ -208,7 +215,7 @@ export async function serveVersioned(
   if (r?.etag !== v.etag) {
     const cache = settings.responseCache ? caches.default : undefined;
     const hit = await cache
-      ?.match(cacheKey(key, v.etag))
+      ?.match(cacheKey(c, type, v.etag))
       .then(async (res) => res && new Uint8Array(await res.arrayBuffer()))
       .catch((e) => console.warn(`${key}: the Cache API failed, rendering instead:`, e)); // only ever a speed-up
     try {
@@ -217,7 +224,7 @@ export async function serveVersioned(
       return unavailable(c, key, coding, e);
     }
     if (cache && !hit) {
-      const put = cache.put(cacheKey(key, v.etag), new Response(r.body, { headers: { "Cache-Control": "public, max-age=86400" } }));
+      const put = cache.put(cacheKey(c, type, v.etag), new Response(r.body, { headers: { "Cache-Control": "public, max-age=86400" } }));
       c.executionCtx.waitUntil(put.catch((e) => console.warn(`${key}: the Cache API failed to keep a copy:`, e)));
     }
     keep(kept, key, r);

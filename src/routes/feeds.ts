@@ -1,45 +1,38 @@
-import { type Context, Hono } from "hono";
+import { Hono } from "hono";
 import { type FeedFormat, FORMATS } from "../feed/formats";
 import { type Representation, serveFeed } from "../feed/serve";
+import { FEED_VARY, wantsPreview } from "../http/negotiate";
 import { etagOf, serveVersioned } from "../http/representation";
 import { politePolling } from "../http/throttle";
-import { methodNotAllowed, problem } from "../problem";
+import { methodNotAllowed } from "../problem";
 import { renderOpml } from "../render/opml";
-import { KIND_PATHS, MAIN, type Scope, slugify } from "../scopes";
+import { feedPreview } from "../render/preview";
 import { settingsFrom } from "../settings";
 import { readScopes, type ScopeList } from "../store";
-
-/** Longest slug looked up: KV keys are at most 512 bytes. */
-const SLUG_MAX = 200;
-
-/** The scope a path names; a slug that is not one we make (say, in capitals) is no feed. */
-function scopeOf(c: Context<{ Bindings: Env }>, kind: Scope["kind"]): Pick<Scope, "kind" | "slug"> {
-  if (kind === "main") return MAIN;
-  const slug = c.req.param("slug") ?? "";
-  if (slug.length > SLUG_MAX || slugify(slug) !== slug) problem(404, "There is no such feed: no article has this section, author or tag.");
-  return { kind, slug };
-}
+import { ARCHIVE, pageOf, SCOPE_PREFIXES, scopeOf } from "./scoped";
 
 /**
  * Every feed document in RSS 2.0, Atom 1.0 and JSON Feed 1.1: the main feed and one per
- * section, author and tag, each current document and its archive pages (RFC 5005).
+ * section, author and tag, each current document and its archive pages (RFC 5005). A
+ * person's browser that opens one gets its HTML preview instead (src/http/negotiate.ts).
  */
 export const feeds = new Hono<{ Bindings: Env }>();
 
-const prefixes: [Scope["kind"], string][] = [
-  ["main", ""],
-  ...Object.entries(KIND_PATHS).map(([kind, path]) => [kind, `/${path}/:slug`] as [Scope["kind"], string]),
-];
-for (const [kind, prefix] of prefixes) {
+for (const [kind, prefix] of SCOPE_PREFIXES) {
   for (const format of Object.keys(FORMATS) as FeedFormat[]) {
     const { file, type } = FORMATS[format];
-    const rep: Representation = { name: format, type: `${type}; charset=utf-8`, render: format };
-    const current = `${prefix}/${file}`;
-    const archive = `${prefix}/archive/:page{[1-9][0-9]{0,8}}/${file}`;
-    feeds.get(current, politePolling, (c) => serveFeed(c, scopeOf(c, kind), 0, rep));
-    feeds.get(archive, politePolling, (c) => serveFeed(c, scopeOf(c, kind), Number(c.req.param("page")), rep));
-    feeds.all(current, methodNotAllowed("GET, HEAD"));
-    feeds.all(archive, methodNotAllowed("GET, HEAD"));
+    const document: Representation = { name: format, type: `${type}; charset=utf-8`, render: format, vary: FEED_VARY };
+    const preview: Representation = {
+      name: `${format}.html`,
+      type: "text/html; charset=utf-8",
+      render: (feed, settings, view) => feedPreview(feed, settings, view, format).toString(),
+      vary: FEED_VARY,
+      private: true,
+    };
+    for (const path of [`${prefix}/${file}`, `${prefix}${ARCHIVE}/${file}`]) {
+      feeds.get(path, politePolling, (c) => serveFeed(c, scopeOf(c, kind), pageOf(c), wantsPreview(c, type) ? preview : document));
+      feeds.all(path, methodNotAllowed("GET, HEAD"));
+    }
   }
 }
 

@@ -2,23 +2,31 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { ARTICLE_ID, type Article } from "../article";
 import { toItem } from "../feed/model";
-import { serveFeed } from "../feed/serve";
+import { type Representation, serveFeed } from "../feed/serve";
 import { sha256Base64url } from "../hash";
 import { etagOf, serveVersioned } from "../http/representation";
 import { methodNotAllowed } from "../problem";
-import { articlePage, indexPage } from "../render/html";
-import { MAIN, scopesOf } from "../scopes";
+import { articlePage, listPage } from "../render/html";
+import { scopesOf } from "../scopes";
 import { settingsFrom } from "../settings";
 import { readArticle } from "../store";
+import { ARCHIVE, pageOf, SCOPE_PREFIXES, scopeOf } from "./scoped";
 
 const HTML = "text/html; charset=utf-8";
 
-/** The HTML home page and one page per article. */
+/**
+ * The HTML pages: the home page, one per section, author and tag (each paged like its
+ * feed), and one per article.
+ */
 export const pages = new Hono<{ Bindings: Env }>();
 
-pages.get("/", (c) =>
-  serveFeed(c, MAIN, 0, { name: "home", type: HTML, render: (feed) => indexPage(feed, settingsFrom(c.env)).toString() }),
-);
+const list: Representation = { name: "page", type: HTML, render: (feed, settings, view) => listPage(feed, settings, view).toString() };
+for (const [kind, prefix] of SCOPE_PREFIXES) {
+  for (const path of [prefix || "/", `${prefix}${ARCHIVE}`]) {
+    pages.get(path, (c) => serveFeed(c, scopeOf(c, kind), pageOf(c), list));
+    pages.all(path, methodNotAllowed("GET, HEAD"));
+  }
+}
 
 const errorPage = (status: 404 | 410, title: string) =>
   new HTTPException(status, {
@@ -48,5 +56,4 @@ pages.get("/articles/:id", (c) => {
   );
 });
 
-pages.all("/", methodNotAllowed("GET, HEAD"));
 pages.all("/articles/:id", methodNotAllowed("GET, HEAD"));
