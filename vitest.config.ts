@@ -31,6 +31,10 @@ export default defineConfig({
         // Over real HTTP, through `wrangler dev`: what only the platform's own layers do (compression).
         test: { name: "http", include: ["test/e2e/*.test.ts"], environment: "node", testTimeout: 120_000, hookTimeout: 120_000 },
       },
+      {
+        // In a real browser (Debian's chromium, driven by playwright-core), against `wrangler dev` loaded with content/.
+        test: { name: "browser", include: ["test/browser/*.test.ts"], environment: "node", testTimeout: 60_000, hookTimeout: 180_000 },
+      },
     ],
   },
 });

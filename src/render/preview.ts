@@ -21,8 +21,8 @@ export function feedPreview(feed: Feed, settings: Settings, view: FeedView, form
     settings,
     { title: `${feed.title} (${FORMAT_NAMES[format]} feed)`, scopes: [{ kind: view.kind, slug: view.slug, name: view.name ?? view.slug }] },
     html`<section class="note" aria-labelledby="about-feed">
-<h2 id="about-feed">This is a ${FORMAT_LONG[format]} feed${feed.archive ? html`: an archive page` : ""}</h2>
-<p>A feed reader shows you each new article as it is published. To follow this feed, copy its address into your reader:</p>
+<h2 id="about-feed">This is a feed${feed.archive ? html`, an archive page` : ""}</h2>
+<p>A feed reader shows you each new article as it is published. To follow this one (${FORMAT_LONG[format]}), copy its address into your reader:</p>
 <p><code class="address">${self}</code></p>
 <p><a href="${self}?raw">The feed document itself</a> · <a href="${pageUrl(settings.siteUrl, view, view.page)}">These articles as a web page</a></p>
 </section>

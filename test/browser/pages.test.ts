@@ -1,0 +1,120 @@
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import axe from "axe-core";
+import { type Browser, type BrowserContext, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readContentFiles, readMediaFiles } from "../../scripts/cli";
+import { startWranglerDev, type WranglerDev } from "../../scripts/serving";
+import { push, pushMedia } from "../../scripts/sync";
+
+/** Debian's chromium (`apt-get install chromium`; .ci/run does): no browser is downloaded. */
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+/** Written for a person to look at; git-ignored. */
+const SCREENSHOTS = "test/screenshots";
+const PORT = 8900 + Math.floor(Math.random() * 90);
+const ORIGIN = `http://127.0.0.1:${PORT}`;
+const TOKEN = "browser-token";
+
+/** Every kind of page, and a feed preview of every kind of feed document; content/ as `npm start` loads it. */
+const PAGES: [name: string, path: string][] = [
+  ["home", "/"],
+  ["article", "/articles/maduro-considering-asylum"],
+  ["section", "/sections/world"],
+  ["author", "/authors/mark-browne"],
+  ["tag", "/tags/climate"],
+  ["archive-page", "/archive/1"],
+  ["preview-rss", "/feed.xml"],
+  ["preview-atom", "/atom.xml"],
+  ["preview-json", "/feed.json"],
+  ["preview-archive", "/archive/1/atom.xml"],
+  ["preview-section", "/sections/world/feed.xml"],
+  ["preview-author", "/authors/mark-browne/atom.xml"],
+  ["preview-tag", "/tags/climate/feed.json"],
+];
+/** A phone in dark mode and a desktop in light mode: both colour schemes go through axe's contrast checks. */
+const VIEWPORTS = [
+  { width: 390, height: 844, colorScheme: "dark" as const },
+  { width: 1280, height: 900, colorScheme: "light" as const },
+];
+
+let wrangler: WranglerDev | undefined;
+let state: string;
+let browser: Browser | undefined;
+const contexts = new Map<number, BrowserContext>();
+/** Links already followed (by any page or width), so each is fetched once. */
+const followed = new Set<string>();
+
+beforeAll(async () => {
+  state = await mkdtemp(join(tmpdir(), "feedwire-browser-"));
+  // Ten items a page, so content/'s 38 articles make archive pages.
+  wrangler = await startWranglerDev(PORT, {
+    args: ["--persist-to", state],
+    vars: { PUBLISH_TOKEN: TOKEN, SITE_URL: ORIGIN, ITEMS_PER_FEED: "10" },
+  });
+  const remote = { fetch, url: ORIGIN, token: TOKEN };
+  expect((await pushMedia(remote, await readMediaFiles())).failed).toEqual([]);
+  expect((await push(remote, await readContentFiles(), ORIGIN)).failed).toEqual([]);
+  await mkdir(SCREENSHOTS, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
+  for (const { width, height, colorScheme } of VIEWPORTS) contexts.set(width, await browser.newContext({ viewport: { width, height }, colorScheme }));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await wrangler?.stop();
+  await rm(state, { recursive: true, force: true });
+});
+
+describe.each(VIEWPORTS)("in Chromium at $width px ($colorScheme)", ({ width }) => {
+  it.each(PAGES)("%s (%s)", async (name, path) => {
+    const context = contexts.get(width) as BrowserContext;
+    const page = await context.newPage();
+    const failed: string[] = [];
+    page.on("requestfailed", (r) => failed.push(r.url()));
+    page.on("response", (r) => r.status() >= 400 && failed.push(`${r.status()} ${r.url()}`));
+    const res = await page.goto(`${ORIGIN}${path}`);
+    expect(res?.status()).toBe(200);
+    expect(res?.headers()["content-type"]).toBe("text/html; charset=utf-8");
+    await page.screenshot({ path: `${SCREENSHOTS}/${name}-${width}.png`, fullPage: true });
+
+    // The content is there.
+    expect((await page.locator("h1").innerText()).trim()).not.toBe("");
+    if (name === "article") {
+      expect(await page.locator("article figure img").count()).toBe(1);
+      expect(await page.locator("article figcaption").innerText()).toContain("Photo: Venezuelan Presidency");
+      expect(await page.locator(".dateline").innerText()).toContain("MEXICO CITY");
+    } else expect(await page.locator(".story h2 a").count()).toBeGreaterThan(0);
+    if (name.startsWith("preview")) expect(await page.locator(".address").innerText()).toBe(`${ORIGIN}${path}`);
+    // Autodiscovery, and a visible link to each of those feeds.
+    const discovered = await page.locator('link[rel="alternate"]').evaluateAll((ls) => ls.map((l) => (l as HTMLLinkElement).href));
+    expect(discovered.length).toBeGreaterThanOrEqual(3);
+    for (const href of discovered) expect(await page.locator(`footer a[href="${href}"]`).count(), href).toBe(1);
+    // Every link to the site works (a feed reader's fetch, so feeds answer as feeds), and nothing the page loads fails.
+    const links = await page.locator("a[href]").evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+    for (const href of new Set(links.map((l) => l.split("#")[0] ?? l))) {
+      if (!href.startsWith(ORIGIN) || followed.has(href)) continue;
+      followed.add(href);
+      expect((await context.request.get(href)).status(), href).toBe(200);
+    }
+    expect(failed).toEqual([]);
+    // No horizontal scrolling.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    // axe-core: no serious or critical violation.
+    await page.addScriptTag({ content: axe.source });
+    const results = await page.evaluate(() => (window as unknown as { axe: typeof axe }).axe.run());
+    expect(results.passes.length).toBeGreaterThan(0); // it did run
+    const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+    // The first item's link to its page here (an article with a canonical url of its own links there), followed as a person would.
+    if (name !== "article") {
+      await page.locator(`.story h2 a[href^="${ORIGIN}/articles/"]`).first().click();
+      await page.waitForLoadState();
+      expect(await page.locator("article.article h1").count()).toBe(1);
+    }
+    await page.close();
+  });
+});
