@@ -8,6 +8,8 @@ import type { MediaFile, MediaPushReport, PullResult, PushReport } from "./sync"
 export const CONTENT_DIR = "content";
 const MEDIA_DIR = `${CONTENT_DIR}/media`;
 const DEV_VARS = ".dev.vars";
+/** Where `wrangler dev` keeps local KV and Durable Object storage. */
+export const LOCAL_STATE = ".wrangler/state";
 const TOKEN_LINE = /^PUBLISH_TOKEN\s*=\s*"?([^"\r\n]*)"?\s*$/m;
 
 export async function readContentFiles(dir = CONTENT_DIR): Promise<ContentFile[]> {
@@ -76,6 +78,33 @@ export function formatPush(r: PushReport): string {
     ),
     ...list("on the server but not in content/ (left as they are)", r.serverOnly),
   ].join("\n");
+}
+
+/**
+ * What `npm start` says once content/ is in: what was loaded, where to look, where the
+ * token is. Articles scheduled for later are counted when push reports them.
+ */
+export function formatReady(siteUrl: string, r: PushReport, media: MediaPushReport): string {
+  const articles = r.created.length + r.updated.length + r.unchanged.length;
+  const images = media.created.length + media.replaced.length + media.unchanged.length;
+  const scheduled = "scheduled" in r && Array.isArray(r.scheduled) ? r.scheduled.length : 0;
+  const loaded = [
+    `${articles} article(s) from content/ (${r.created.length} new, ${r.updated.length} updated, ${r.unchanged.length} unchanged)`,
+    `${images} image(s)`,
+    ...(scheduled ? [`${scheduled} scheduled for later`] : []),
+    ...(r.serverOnly.length ? [`${r.serverOnly.length} published through the API earlier, kept`] : []),
+  ];
+  const rows: [string, string][] = [
+    ["home", `${siteUrl}/`],
+    ["RSS", `${siteUrl}/feed.xml`],
+    ["Atom", `${siteUrl}/atom.xml`],
+    ["JSON Feed", `${siteUrl}/feed.json`],
+    ["OPML", `${siteUrl}/feeds.opml`],
+    ["API docs", `${siteUrl}/api/openapi.json`],
+    ["token", `PUBLISH_TOKEN in ${DEV_VARS}`],
+    ["state", `${LOCAL_STATE}, kept across restarts (npm start -- --fresh wipes it)`],
+  ];
+  return [`feedwire is ready: ${loaded.join(", ")}.`, ...rows.map(([k, v]) => `  ${k.padEnd(10)} ${v}`)].join("\n");
 }
 
 export function formatMediaPush(r: MediaPushReport): string {

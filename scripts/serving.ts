@@ -1,5 +1,16 @@
 import { spawn } from "node:child_process";
-import { type IncomingHttpHeaders, request } from "node:http";
+import { createServer, type IncomingHttpHeaders, request } from "node:http";
+
+/** A TCP port nothing listens on now, on 127.0.0.1 (the system picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => (address && typeof address === "object" ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
 
 /**
  * Resolves once something answers HTTP at `url` (any status), for the commands and tests

@@ -40,7 +40,16 @@ describe("over HTTP, through wrangler dev", () => {
     expect(res.status).toBe(200);
     expect(res.headers["content-encoding"]).toBeUndefined();
     expect(res.body.toString("utf8")).toContain("<title>Over the wire</title>");
-    expect(res.headers.vary).toBe("Accept-Encoding");
+    expect(res.headers.vary).toBe("Accept-Encoding, Sec-Fetch-Dest, Accept");
+  });
+
+  it("gives a browser's navigation the feed's HTML preview, with its own ETag, and a reader the feed", async () => {
+    const navigation = { "Sec-Fetch-Dest": "document", "Sec-Fetch-Mode": "navigate", Accept: "text/html,*/*;q=0.8" };
+    const [feed, preview] = [await get("/feed.xml"), await get("/feed.xml", navigation)];
+    expect(preview.headers["content-type"]).toBe("text/html; charset=utf-8");
+    expect(preview.body.toString("utf8")).toContain(`<code class="address">${ORIGIN}/feed.xml</code>`);
+    expect(preview.headers.etag).not.toBe(feed.headers.etag);
+    expect((await get("/feed.xml", { Accept: "application/rss+xml" })).body.equals(feed.body)).toBe(true);
   });
 
   it("gzips for a client that asks for gzip, to the same bytes", async () => {
