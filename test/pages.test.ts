@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { makeArticle, publish, request, SETTINGS, seedArticle } from "./helpers";
+import { makeArticle, manyArticles, publish, request, SETTINGS, seedArticle } from "./helpers";
 
 const AUTODISCOVERY = [
   `<link rel="alternate" type="application/rss+xml" title="${SETTINGS.title} (RSS)" href="${SETTINGS.siteUrl}/feed.xml">`,
@@ -53,5 +53,69 @@ describe("an address that is nothing", () => {
     const res = await request("/no/such/thing");
     expect(res.status).toBe(404);
     expect(res.headers.get("Content-Type")).toBe("application/problem+json");
+  });
+});
+
+describe("a section, author or tag page", () => {
+  it("lists its articles newest first, with its feeds, discovered and visible", async () => {
+    await publish([
+      makeArticle({ id: "old", title: "Older world story", section: "World", published: "2026-01-01T00:00:00Z" }),
+      makeArticle({ id: "new", title: "Newer world story", section: "World", published: "2026-02-01T00:00:00Z" }),
+      makeArticle({ id: "elsewhere", title: "Sport story", section: "Sport" }),
+    ]);
+    const res = await request("/sections/world");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
+    const page = await res.text();
+    expect(page).toContain(`<h1>World · ${SETTINGS.title}</h1>`);
+    expect(page.indexOf("Newer world story")).toBeLessThan(page.indexOf("Older world story"));
+    expect(page).not.toContain("Sport story");
+    const rss = `${SETTINGS.siteUrl}/sections/world/feed.xml`;
+    expect(page).toContain(`<link rel="alternate" type="application/rss+xml" title="World · ${SETTINGS.title} (RSS)" href="${rss}">`);
+    expect(page).toContain(`<a href="${rss}">RSS</a>`);
+  });
+
+  it("is paged like its feed: the current page links its newest archive page, which links back", async () => {
+    await publish(manyArticles(SETTINGS.itemsPerFeed * 2, "a").map((a) => ({ ...a, tags: ["busy"] })));
+    const current = await (await request("/tags/busy")).text();
+    expect(current).toContain(`<a href="${SETTINGS.siteUrl}/tags/busy/archive/1" rel="next">Older articles →</a>`);
+    const archive = await request("/tags/busy/archive/1");
+    expect(archive.status).toBe(200);
+    const page = await archive.text();
+    expect(page).toContain(`<a href="${SETTINGS.siteUrl}/tags/busy" rel="prev">← Newer articles</a>`);
+    expect(page.match(/<li class="story"/g)).toHaveLength(SETTINGS.itemsPerFeed);
+  });
+
+  it.each(["/sections/nothing", "/authors/Not-A-Slug", "/archive/7"])("%s is 404", async (path) => {
+    await publish([makeArticle()]);
+    expect((await request(path)).status).toBe(404);
+  });
+});
+
+describe("an article in a language written right to left", () => {
+  it("is marked with its language and direction; the site around it keeps its own", async () => {
+    await publish([makeArticle({ id: "ar", language: "ar", title: "عنوان" })]);
+    const page = await (await request("/articles/ar")).text();
+    expect(page).toContain(`<html lang="${SETTINGS.language}" dir="ltr">`);
+    expect(page).toContain('<article class="article" lang="ar" dir="rtl">');
+  });
+});
+
+describe("the stylesheet and icon", () => {
+  it("are linked from every page under a hash of their bytes, and cached for good", async () => {
+    await publish([makeArticle()]);
+    const page = await (await request("/")).text();
+    const paths = [...page.matchAll(/href="(\/assets\/[^"]+)"/g)].map((m) => m[1] ?? "");
+    expect(paths).toEqual([
+      expect.stringMatching(/^\/assets\/style\.[0-9a-f]{8}\.css$/),
+      expect.stringMatching(/^\/assets\/icon\.[0-9a-f]{8}\.svg$/),
+    ]);
+    for (const path of paths) {
+      const res = await request(path);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("Cache-Control")).toBe("public, max-age=31536000, immutable");
+      expect((await request(path, { headers: { "If-None-Match": res.headers.get("ETag") ?? "" } })).status).toBe(304);
+    }
+    expect((await request("/assets/style.00000000.css")).status).toBe(404);
   });
 });

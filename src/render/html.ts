@@ -1,7 +1,7 @@
 import { html, raw } from "hono/html";
 import { documentUrls, pageUrl } from "../feed/formats";
 import type { Feed, FeedItem, FeedView } from "../feed/model";
-import { type Scope, slugify } from "../scopes";
+import type { Scope } from "../scopes";
 import type { Settings } from "../settings";
 import { FORMAT_NAMES, type Html, languageOf, layout } from "./layout";
 import { byline, date, stories } from "./story";
@@ -43,16 +43,15 @@ ${pager(settings, view)}`,
 
 /** One article as a readable page (its link in the feeds when it has no canonical `url`), discovering the feeds it is in. */
 export function articlePage(item: FeedItem, settings: Settings, scopes: Scope[]): Html {
-  const [section, ...tags] = item.categories;
-  const sectionLink = section?.scheme.endsWith("/sections/") ? section : undefined;
-  const filed = sectionLink ? tags : item.categories;
-  const link = (c: FeedItem["categories"][number]) => html`<a href="${c.scheme}${slugify(c.term)}">${c.term}</a>`;
+  const link = (s: Scope) => html`<a href="${pageUrl(settings.siteUrl, s)}">${s.name}</a>`;
+  const section = scopes.find((s) => s.kind === "section");
+  const tags = scopes.filter((s) => s.kind === "tag");
   return layout(
     settings,
     { title: `${item.title} · ${settings.title}`, scopes },
     html`<article class="article"${languageOf(item.language, settings.language)}>
 <header>
-${sectionLink ? html`<p class="kicker">${link(sectionLink)}</p>` : ""}
+${section ? html`<p class="kicker">${link(section)}</p>` : ""}
 <h1>${item.title}</h1>
 ${item.summary ? html`<p class="standfirst">${item.summary}</p>` : ""}
 <p class="byline">By ${byline(settings, item)} · ${date(settings, item.published)}${
@@ -60,7 +59,7 @@ ${item.summary ? html`<p class="standfirst">${item.summary}</p>` : ""}
     }</p>
 </header>
 ${raw(item.contentHtml)}
-${filed.length ? html`<p class="meta">Filed under ${filed.map((c, i) => html`${i ? ", " : ""}${link(c)}`)}</p>` : ""}
+${tags.length ? html`<p class="meta">Filed under ${tags.map((t, i) => html`${i ? ", " : ""}${link(t)}`)}</p>` : ""}
 </article>`,
   );
 }
