@@ -8,7 +8,7 @@ import { MAIN, scopeKey } from "./scopes";
  *
  * | key                     | value                                                                  |
  * | ----------------------- | ---------------------------------------------------------------------- |
- * | `article:{id}`          | one article (the JSON of src/article.ts), or `{ id, retracted }` once retracted |
+ * | `article:{id}`          | one article (the JSON of src/article.ts), or `{ id, retracted }` once retracted; none while scheduled |
  * | `feed:{scope}`          | a scope's current feed document: its items as `[id, etag, seq]`, newest first, version, Last-Modified, archive links |
  * | `feed:{scope}:{page}`   | one archive page of that scope (RFC 5005), the same shape                |
  * | `scopes`                | every scope that has articles: `[kind, slug, name]`, for /feeds.opml     |
@@ -243,6 +243,9 @@ export const writeArticle = (kv: KVNamespace, article: Article) => kv.put(KEYS.a
 
 /** A retracted article keeps a tombstone, so its page can answer 410 Gone rather than 404. */
 export const writeRetraction = (kv: KVNamespace, id: string, at: string) => kv.put(KEYS.article(id), JSON.stringify({ id, retracted: at }));
+
+/** An article taken back out of public view before its time (rescheduled): its page answers 404 again, as it did before. */
+export const deleteArticle = (kv: KVNamespace, id: string) => kv.delete(KEYS.article(id));
 
 export const writeFeedIndex = (kv: KVNamespace, key: string, index: FeedIndex) => kv.put(key, JSON.stringify(index));
 
