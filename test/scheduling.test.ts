@@ -272,4 +272,13 @@ describe("the API on scheduled articles", () => {
     expect(await res.json()).toMatchObject({ status: "created", state: "live" });
     expect((await feedIndex()).items.map(([id]) => id)).toEqual(["report"]);
   });
+
+  it("is described in the OpenAPI document", async () => {
+    type Operation = { parameters?: { name: string }[]; responses: Record<string, { headers?: object; content?: object }> };
+    const { paths } = await (await request("/api/openapi.json")).json<{ paths: Record<string, Record<string, Operation>> }>();
+    expect(paths["/articles"]?.get?.parameters?.map((p) => p.name)).toContain("state");
+    expect(paths["/articles/{id}"]?.get?.responses["200"]?.headers).toHaveProperty("Article-State");
+    expect(JSON.stringify(paths["/articles/{id}"]?.put?.responses["201"]?.content)).toContain('"goesLiveAt"');
+    expect(JSON.stringify(paths["/batch"]?.post?.responses["200"]?.content)).toContain('"scheduled"');
+  });
 });
