@@ -267,7 +267,7 @@ export async function pushMedia(remote: Remote, files: MediaFile[], options: Pus
     const name = mediaName(file);
     const res = await call(remote, `/api/media/${name}`, { method: "HEAD" });
     if (res.status !== 200 && res.status !== 404) throw await failure(res, `could not check ${name} on the server`);
-    if (res.status === 200 && res.headers.get("ETag") === (await mediaEtag(file.bytes))) report.unchanged.push(name);
+    if (res.status === 200 && res.headers.get("ETag") === mediaEtag(file.bytes)) report.unchanged.push(name);
     else changed.push({ file, name, status: res.status === 200 ? "replaced" : "created" });
   }
   if (report.dryRun) {

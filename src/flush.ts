@@ -146,7 +146,7 @@ export class KvFlusher {
   private async writeDocuments(plan: Plan): Promise<RoundResult["indexes"]> {
     const kv = this.env.ARTICLES;
     const settings = settingsFrom(this.env);
-    const changed = await changedIndexes(this.sql, plan.docs, Date.now());
+    const changed = changedIndexes(this.sql, plan.docs, Date.now());
     const written: Record<string, FeedIndex | null> = {};
     this.documentsAt = Date.now();
     await Promise.all([
@@ -183,7 +183,7 @@ export class KvFlusher {
 
   private async writeScopeList(): Promise<void> {
     const scopes = scopeList(this.sql);
-    const version = await sha256Base64url(JSON.stringify(scopes));
+    const version = sha256Base64url(JSON.stringify(scopes));
     const last = this.meta("scopes");
     if (version === last?.version) return;
     const lastModified = last ? Math.max(Date.now(), last.lastModified + 1000) : Date.now();

@@ -113,13 +113,14 @@ export class Publisher extends DurableObject<Env> {
    * A submission equal to what is stored changes nothing (no new `updated`, no write).
    */
   async put(submissions: Submission[], options: WriteOptions = {}): Promise<Written<PutOutcome[]>> {
-    // The read-check-write must not interleave with another write: hashing awaits,
-    // and a Durable Object otherwise accepts new requests while it does.
-    const { outcome, seq } = await this.ctx.blockConcurrencyWhile(() => this.commit(submissions));
+    // Synchronous, so the read-check-write cannot interleave with another write.
+    const { outcome, seq } = this.commit(submissions);
+    const due = outcome.some((o) => o.status !== "precondition-failed" && o.scheduled) ? nextDue(this.sql) : undefined;
+    if (due !== undefined) await this.wake(due);
     return this.settle(outcome, seq, options);
   }
 
-  private async commit(submissions: Submission[]): Promise<{ outcome: PutOutcome[]; seq: number }> {
+  private commit(submissions: Submission[]): { outcome: PutOutcome[]; seq: number } {
     const now = Date.now();
     const planned: { outcome: PutOutcome; json: string }[] = [];
     for (const s of submissions) {
@@ -141,7 +142,7 @@ export class Publisher extends DurableObject<Env> {
       // Unchanged keeps its state; otherwise the server's clock decides.
       const scheduled =
         status === "unchanged" ? dueAt(this.sql, article.id) !== undefined : isScheduled(Date.parse(article.published), now);
-      planned.push({ outcome: { status, article, etag: await articleEtag(article), scheduled }, json });
+      planned.push({ outcome: { status, article, etag: articleEtag(article), scheduled }, json });
     }
     const changed = planned.filter(({ outcome }) => outcome.status === "created" || outcome.status === "updated");
     if (changed.length === 0) return { outcome: planned.map((p) => p.outcome), seq: 0 };
@@ -171,8 +172,6 @@ export class Publisher extends DurableObject<Env> {
         toKv = true;
       }
     });
-    const due = nextDue(this.sql);
-    if (due !== undefined) await this.wake(due);
     return { outcome: planned.map((p) => p.outcome), seq: toKv ? this.rounds.commit() : 0 };
   }
 

@@ -222,8 +222,7 @@ export async function readFeedArticles(kv: KVNamespace, items: FeedIndex["items"
       for (const [id, etag] of chunk) {
         const raw = values.get(KEYS.article(id));
         const article = raw == null || RetractionSchema.safeParse(raw).success ? undefined : StoredArticleSchema.parse(raw);
-        if (!article || (await articleEtag(article)) !== etag)
-          throw new Error(`article:${id} ${etag} is in the feed but not readable here yet`);
+        if (!article || articleEtag(article) !== etag) throw new Error(`article:${id} ${etag} is in the feed but not readable here yet`);
         found.set(etag, article);
         const bytes = JSON.stringify(raw).length * 2;
         if (!held.has(etag)) kept.bytes += bytes;

@@ -134,7 +134,7 @@ describe("what every round keeps true, under concurrent writers", () => {
         named.set(key, new Set(index.items.map(([id]) => id)));
         for (const [id, etag] of index.items) {
           const stored = await readArticle(kv, id);
-          if (!(stored && "article" in stored && (await articleEtag(stored.article)) === etag))
+          if (!(stored && "article" in stored && articleEtag(stored.article) === etag))
             problems.push(`${key} names ${id} ${etag}, which KV lacks`);
         }
       };
