@@ -92,18 +92,13 @@ export function formatPush(r: PushReport): string {
   ].join("\n");
 }
 
-/**
- * What `npm start` says once content/ is in: what was loaded, where to look, where the
- * token is. Articles scheduled for later are counted when push reports them.
- */
+/** What `npm start` says once content/ is in: what was loaded (and what is scheduled), where to look, where the token is. */
 export function formatReady(siteUrl: string, r: PushReport, media: MediaPushReport): string {
   const articles = r.created.length + r.updated.length + r.unchanged.length;
   const images = media.created.length + media.replaced.length + media.unchanged.length;
-  const scheduled = "scheduled" in r && Array.isArray(r.scheduled) ? r.scheduled.length : 0;
   const loaded = [
     `${articles} article(s) from content/ (${r.created.length} new, ${r.updated.length} updated, ${r.unchanged.length} unchanged)`,
     `${images} image(s)`,
-    ...(scheduled ? [`${scheduled} scheduled for later`] : []),
     ...(r.serverOnly.length ? [`${r.serverOnly.length} published through the API earlier, kept`] : []),
   ];
   const rows: [string, string][] = [
@@ -116,7 +111,11 @@ export function formatReady(siteUrl: string, r: PushReport, media: MediaPushRepo
     ["token", `PUBLISH_TOKEN in ${DEV_VARS}`],
     ["state", `${LOCAL_STATE}, kept across restarts (npm start -- --fresh wipes it)`],
   ];
-  return [`feedwire is ready: ${loaded.join(", ")}.`, ...rows.map(([k, v]) => `  ${k.padEnd(10)} ${v}`)].join("\n");
+  return [
+    `feedwire is ready: ${loaded.join(", ")}.`,
+    ...scheduledLines(r.scheduled).map((l) => `  ${l}`),
+    ...rows.map(([k, v]) => `  ${k.padEnd(10)} ${v}`),
+  ].join("\n");
 }
 
 export function formatMediaPush(r: MediaPushReport): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatPush } from "../../scripts/cli";
+import { formatPush, formatReady } from "../../scripts/cli";
 import type { PushReport } from "../../scripts/sync";
 
 const report = (scheduled: PushReport["scheduled"]): PushReport => ({
@@ -31,5 +31,21 @@ describe("what push and npm start say", () => {
     );
     expect(text).toContain("2 scheduled, in no feed until their time:\n  a goes live 2026-12-24T06:00:00+01:00\n  b goes live");
     expect(formatPush(report([]))).not.toContain("scheduled");
+  });
+
+  it("npm start's ready block: what was loaded and what is scheduled, then where to look and where the token is", () => {
+    const media = { dryRun: false, created: [], replaced: ["a.svg"], unchanged: ["b.svg"], failed: [] };
+    const text = formatReady(
+      "http://localhost:8787",
+      { ...report([{ id: "b", goesLiveAt: "2076-01-01T00:00:00Z" }]), serverOnly: ["x"] },
+      media,
+    );
+    expect(text.split("\n").slice(0, 4)).toEqual([
+      "feedwire is ready: 3 article(s) from content/ (2 new, 0 updated, 1 unchanged), 2 image(s), 1 published through the API earlier, kept.",
+      "  1 scheduled, goes live 2076-01-01T00:00:00Z (b); in no feed until then",
+      "  home       http://localhost:8787/",
+      "  RSS        http://localhost:8787/feed.xml",
+    ]);
+    expect(text).toContain("  token      PUBLISH_TOKEN in .dev.vars");
   });
 });
