@@ -1,7 +1,7 @@
 import { html, raw } from "hono/html";
 import { documentUrls, pageUrl } from "../feed/formats";
 import type { Feed, FeedItem, FeedView } from "../feed/model";
-import type { Scope } from "../scopes";
+import { MAIN, type Scope } from "../scopes";
 import type { Settings } from "../settings";
 import { FORMAT_NAMES, type Html, languageOf, layout } from "./layout";
 import { byline, date, stories } from "./story";
@@ -63,3 +63,13 @@ ${tags.length ? html`<p class="meta">Filed under ${tags.map((t, i) => html`${i ?
 </article>`,
   );
 }
+
+/** A page that says one thing (an article not found, or retracted), in the site's frame. */
+export const messagePage = (settings: Settings, title: string, text: string): Html =>
+  layout(
+    settings,
+    { title: `${title} · ${settings.title}`, scopes: [MAIN] },
+    html`<h1>${title}</h1>
+<p>${text}</p>
+<p><a href="${settings.siteUrl}/">The latest articles</a></p>`,
+  );

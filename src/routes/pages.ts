@@ -6,7 +6,7 @@ import { type Representation, serveFeed } from "../feed/serve";
 import { sha256Base64url } from "../hash";
 import { etagOf, serveVersioned } from "../http/representation";
 import { methodNotAllowed } from "../problem";
-import { articlePage, listPage } from "../render/html";
+import { articlePage, listPage, messagePage } from "../render/html";
 import { scopesOf } from "../scopes";
 import { settingsFrom } from "../settings";
 import { readArticle } from "../store";
@@ -28,9 +28,9 @@ for (const [kind, prefix] of SCOPE_PREFIXES) {
   }
 }
 
-const errorPage = (status: 404 | 410, title: string) =>
+const errorPage = (env: Env, status: 404 | 410, title: string, text: string) =>
   new HTTPException(status, {
-    res: new Response(`<!doctype html><title>${title}</title><h1>${title}</h1>`, { status, headers: { "Content-Type": HTML } }),
+    res: new Response(messagePage(settingsFrom(env), title, text).toString(), { status, headers: { "Content-Type": HTML } }),
   });
 
 pages.get("/articles/:id", (c) => {
@@ -41,8 +41,9 @@ pages.get("/articles/:id", (c) => {
     HTML,
     async () => {
       const stored = ARTICLE_ID.test(id) ? await readArticle(c.env.ARTICLES, id) : null;
-      if (!stored) throw errorPage(404, "No such article");
-      if ("retracted" in stored) throw errorPage(410, "This article has been retracted");
+      if (!stored) throw errorPage(c.env, 404, "No such article", "There is no article at this address.");
+      if ("retracted" in stored)
+        throw errorPage(c.env, 410, "This article has been retracted", "Its publisher withdrew it, and no feed carries it any more.");
       article = stored.article;
       return {
         etag: await etagOf(c.env, sha256Base64url(JSON.stringify(article)), "page"),
