@@ -4,7 +4,7 @@
  * token is --token, else $PUBLISH_TOKEN, else the PUBLISH_TOKEN line of .dev.vars.
  */
 import { parseArgs } from "node:util";
-import { loadContent } from "../src/content";
+import { loadContentFiles } from "../src/content";
 import { devVarsToken, formatMediaPush, formatPush, progress, readContentFiles, readMediaFiles, run } from "./cli";
 import { checkMediaFiles, push, pushMedia, serverSiteUrl } from "./sync";
 
@@ -20,7 +20,7 @@ run(async () => {
   const files = await readContentFiles();
   const media = await readMediaFiles();
   // Valid or not does not depend on the site URL, so content/ is checked before the server is asked for it.
-  loadContent(files, values.url);
+  const loaded = loadContentFiles(files, values.url);
   checkMediaFiles(media);
   const remote = { fetch, url: values.url, token: values.token ?? process.env.PUBLISH_TOKEN ?? (await devVarsToken()) };
   const dryRun = values["dry-run"];
@@ -28,7 +28,9 @@ run(async () => {
   // Images first, so no article is in a feed before its image can be served.
   const mediaReport = await pushMedia(remote, media, { dryRun, onProgress: progress });
   console.log(formatMediaPush(mediaReport));
-  const report = await push(remote, files, await serverSiteUrl(remote), { dryRun, onProgress: progress });
+  // Root-relative image paths resolve against the server's SITE_URL: when it is the URL pushed to, as usual, content/ is validated once.
+  const siteUrl = await serverSiteUrl(remote);
+  const report = await push(remote, files, siteUrl, { dryRun, onProgress: progress, loaded: siteUrl === values.url ? loaded : undefined });
   console.log(formatPush(report));
   if (report.failed.length || mediaReport.failed.length) process.exitCode = 1;
 });

@@ -29,6 +29,14 @@ export async function waitUntilServing(url: string, timeoutMs = 120_000): Promis
   throw new Error(`nothing answered at ${url} within ${timeoutMs / 1000} s`);
 }
 
+/**
+ * The environment `wrangler dev` runs in. Wrangler's local observability collector (on by
+ * default, for its Local Explorer) receives a streaming tail event for every request and KV
+ * operation: a quarter of the runtime's CPU in a bulk import (measured: 15.2 s against 11.6 s
+ * for 3,000 articles). Off unless X_LOCAL_OBSERVABILITY says otherwise.
+ */
+export const wranglerEnv = (): NodeJS.ProcessEnv => ({ X_LOCAL_OBSERVABILITY: "false", ...process.env });
+
 export interface WranglerDev {
   origin: string;
   /** Stops it and everything it started (its process group). */
@@ -52,6 +60,7 @@ export async function startWranglerDev(
   const varArgs = Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
   const child = spawn("wrangler", ["dev", ...args, "--port", String(port), "--ip", "127.0.0.1", ...varArgs], {
     stdio: ["ignore", log, log],
+    env: wranglerEnv(),
     detached: true,
   });
   const stop = async () => {

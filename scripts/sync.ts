@@ -118,6 +118,8 @@ export interface PushReport {
 
 export interface PushOptions {
   dryRun?: boolean;
+  /** `files` as loadContentFiles read them for the same siteUrl, when the caller already did: spares validating them twice. */
+  loaded?: ContentArticle[];
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -128,7 +130,7 @@ export interface PushOptions {
  * server refuses stores nothing; each of its articles is reported as failed.
  */
 export async function push(remote: Remote, files: ContentFile[], siteUrl: string, options: PushOptions = {}): Promise<PushReport> {
-  const local = loadContentFiles(files, siteUrl);
+  const local = options.loaded ?? loadContentFiles(files, siteUrl);
   const items = await serverItems(remote);
   const server = new Map(items.map((i) => [i.article.id, i.article]));
   const scheduled = new Map(items.flatMap((i) => (i.goesLiveAt ? [[i.article.id, i.goesLiveAt] as const] : [])));

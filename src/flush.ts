@@ -49,9 +49,11 @@ function outboxRows(sql: SqlStorage, kind: "shown" | "withdrawn", limit: number)
   return { rows: rows.slice(0, limit), more: rows.length > limit };
 }
 
-/** The outbox: articles committed in SQLite whose KV copy is not written yet. */
+/** The outbox (articles committed in SQLite whose KV copy is not written yet), and what the rounds remember of KV (`meta`: the scope list's version). */
 export function createOutbox(sql: SqlStorage): void {
   sql.exec("CREATE TABLE IF NOT EXISTS outbox (id TEXT PRIMARY KEY, seq INTEGER NOT NULL)");
+  // enqueue takes max(seq) on every commit, and rounds read in seq order: without it, a scan of a backlog per article.
+  sql.exec("CREATE INDEX IF NOT EXISTS outbox_seq ON outbox (seq)");
   sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
 }
 

@@ -122,7 +122,8 @@ export class Publisher extends DurableObject<Env> {
 
   private commit(submissions: Submission[]): { outcome: PutOutcome[]; seq: number } {
     const now = Date.now();
-    const planned: { outcome: PutOutcome; json: string }[] = [];
+    /** `held`: scheduled now; `shown`: in KV's public view now (so it must leave it if it becomes scheduled). */
+    const planned: { outcome: PutOutcome; json: string; held: boolean; shown: boolean }[] = [];
     for (const s of submissions) {
       const current = this.row(s.article.id);
       const live = current && !current.retracted ? current : null;
@@ -139,20 +140,18 @@ export class Publisher extends DurableObject<Env> {
       }
       const json = canonicalJson(article);
       const status = !live ? "created" : json === live.json ? "unchanged" : "updated";
+      const held = live !== null && dueAt(this.sql, article.id) !== undefined;
       // Unchanged keeps its state; otherwise the server's clock decides.
-      const scheduled =
-        status === "unchanged" ? dueAt(this.sql, article.id) !== undefined : isScheduled(Date.parse(article.published), now);
-      planned.push({ outcome: { status, article, etag: articleEtag(article), scheduled }, json });
+      const scheduled = status === "unchanged" ? held : isScheduled(Date.parse(article.published), now);
+      planned.push({ outcome: { status, article, etag: articleEtag(article), scheduled }, json, held, shown: live !== null && !held });
     }
     const changed = planned.filter(({ outcome }) => outcome.status === "created" || outcome.status === "updated");
     if (changed.length === 0) return { outcome: planned.map((p) => p.outcome), seq: 0 };
     let toKv = false;
     this.ctx.storage.transactionSync(() => {
-      for (const { outcome, json } of changed) {
+      for (const { outcome, json, held, shown } of changed) {
         if (outcome.status === "precondition-failed") continue;
         const { article, etag, scheduled } = outcome;
-        const current = this.row(article.id);
-        const shown = current !== null && !current.retracted && dueAt(this.sql, article.id) === undefined;
         this.sql.exec(
           `INSERT INTO articles (id, json, etag, published_ms, updated_ms, retracted) VALUES (?, ?, ?, ?, ?, NULL)
            ON CONFLICT (id) DO UPDATE SET json = excluded.json, etag = excluded.etag,
@@ -164,7 +163,7 @@ export class Publisher extends DurableObject<Env> {
           Date.parse(article.updated),
         );
         if (scheduled) hold(this.sql, article.id, Date.parse(article.published));
-        else unhold(this.sql, article.id);
+        else if (held) unhold(this.sql, article.id);
         // A scheduled article KV never showed needs nothing there; one it showed leaves every document.
         if (scheduled && !shown) continue;
         placeArticle(this.sql, article.id, scheduled ? null : article);

@@ -117,5 +117,5 @@ export async function deliverPings(sql: SqlStorage, now = Date.now(), fetcher: t
 }
 
 /** When the next announcement is due, if any. */
-export const nextPing = (sql: SqlStorage): number | undefined =>
+const nextPing = (sql: SqlStorage): number | undefined =>
   sql.exec<{ next: number | null }>("SELECT min(due_ms) AS next FROM announcements").one().next ?? undefined;

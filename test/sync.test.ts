@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { type MediaFile, type PullResult, pull, push, pushMedia, type Remote, serverArticles } from "../scripts/sync";
 import type { Article } from "../src/article";
-import { ContentError, type ContentFile, loadContent, parseArticleFile } from "../src/content";
+import { ContentError, type ContentFile, loadContent, loadContentFiles, parseArticleFile } from "../src/content";
 import app from "../src/index";
 import { feedIndex, request, SETTINGS } from "./helpers";
 
@@ -76,6 +76,14 @@ describe("push", () => {
     expect((await serverArticles(remote)).sort((a, b) => (a.id < b.id ? -1 : 1))).toEqual(
       loadContent(FILES, SETTINGS.siteUrl).sort((a, b) => (a.id < b.id ? -1 : 1)),
     );
+  });
+
+  it("uses content the caller already loaded for the same site URL, rather than validating it again", async () => {
+    const { remote, batches } = server();
+    const loaded = loadContentFiles(FILES.slice(0, 3), SETTINGS.siteUrl);
+    const report = await pushAll(remote, FILES, { loaded });
+    expect(batches).toEqual([loaded.map((l) => l.article.id)]);
+    expect(report.created).toHaveLength(3);
   });
 
   it("sends nothing the second time", async () => {
