@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { loadContent } from "../src/content";
+import { loadContentFiles } from "../src/content";
 import {
   ensureDevVarsToken,
   formatMediaPush,
@@ -22,7 +22,7 @@ import {
   run,
 } from "./cli";
 import { startGate } from "./gate";
-import { freePort, waitUntilServing } from "./serving";
+import { freePort, waitUntilServing, wranglerEnv } from "./serving";
 import { checkMediaFiles, push, pushMedia } from "./sync";
 
 const { values } = parseArgs({ options: { fresh: { type: "boolean", default: false } } });
@@ -32,7 +32,7 @@ const siteUrl = `http://localhost:${port}`;
 run(async () => {
   const files = await readContentFiles();
   const media = await readMediaFiles();
-  loadContent(files, siteUrl);
+  const loaded = loadContentFiles(files, siteUrl);
   checkMediaFiles(media);
   const token = await ensureDevVarsToken();
   if (values.fresh) await rm(LOCAL_STATE, { recursive: true, force: true });
@@ -54,14 +54,14 @@ run(async () => {
       "error",
       "--show-interactive-dev-session=false",
     ],
-    { stdio: "inherit" },
+    { stdio: "inherit", env: wranglerEnv() },
   );
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => dev.kill(signal));
   dev.on("exit", (code) => process.exit(code ?? 1));
   await waitUntilServing(`${inner}/api/openapi.json`);
   const remote = { fetch, url: inner, token };
   const mediaReport = await pushMedia(remote, media, { onProgress: progress });
-  const report = await push(remote, files, siteUrl, { onProgress: progress });
+  const report = await push(remote, files, siteUrl, { onProgress: progress, loaded });
   // Problems in full; a clean load needs only the summary below.
   if (mediaReport.failed.length || report.failed.length || report.warnings.length) {
     console.log(`${formatMediaPush(mediaReport)}\n${formatPush({ ...report, serverOnly: [] })}`);
