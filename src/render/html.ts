@@ -1,20 +1,10 @@
 import { html, raw } from "hono/html";
-import { documentUrls, pageUrl } from "../feed/formats";
+import { pageUrl } from "../feed/formats";
 import type { Feed, FeedItem, FeedView } from "../feed/model";
 import { MAIN, type Scope } from "../scopes";
 import type { Settings } from "../settings";
-import { FORMAT_NAMES, type Html, languageOf, layout } from "./layout";
+import { formatLinks, type Html, languageOf, layout, pager } from "./layout";
 import { byline, date, stories } from "./story";
-
-/** Newer and older pages of the same list, as RFC 5005 pages them. */
-function pager(settings: Settings, view: FeedView): Html | "" {
-  const newer = view.page ? pageUrl(settings.siteUrl, view, view.newer ?? 0) : undefined;
-  const older = view.older ? pageUrl(settings.siteUrl, view, view.older) : undefined;
-  if (!newer && !older) return "";
-  return html`<nav class="pager" aria-label="Pages">${newer ? html`<a href="${newer}" rel="prev">← Newer articles</a>` : html`<span></span>`}${
-    older ? html`<a href="${older}" rel="next">Older articles →</a>` : ""
-  }</nav>`;
-}
 
 /**
  * The HTML page of a feed document: the home page (the main feed) or a section's, author's
@@ -23,7 +13,6 @@ function pager(settings: Settings, view: FeedView): Html | "" {
  */
 export function listPage(feed: Feed, settings: Settings, view: FeedView): Html {
   const scope = { kind: view.kind, slug: view.slug, name: view.name ?? view.slug };
-  const urls = documentUrls(settings.siteUrl, scope);
   return layout(
     settings,
     { title: view.page ? `${feed.title} (page ${view.page})` : feed.title, scopes: [scope] },
@@ -31,13 +20,16 @@ export function listPage(feed: Feed, settings: Settings, view: FeedView): Html {
 <p class="lede">${feed.description}</p>
 <section class="feeds" aria-labelledby="subscribe">
 <h2 id="subscribe">Subscribe</h2>
-<p>Follow ${view.kind === "main" ? "every article" : "these articles"} in your feed reader: ${(["rss", "atom", "json"] as const).map(
-      (f, i) => html`${i ? " · " : ""}<a href="${urls[f]}">${FORMAT_NAMES[f]}</a>`,
-    )}.</p>
+<p>Follow ${view.kind === "main" ? "every article" : "these articles"} in your feed reader: ${formatLinks(settings, scope)}.</p>
 </section>
 ${view.page ? html`<p class="meta">Archive page ${view.page}: older articles, as they were filed.</p>` : ""}
 ${feed.items.length ? stories(settings, feed.items) : html`<p>Nothing has been published yet.</p>`}
-${pager(settings, view)}`,
+${pager(
+  "Pages",
+  "articles",
+  view.page ? pageUrl(settings.siteUrl, view, view.newer ?? 0) : undefined,
+  view.older ? pageUrl(settings.siteUrl, view, view.older) : undefined,
+)}`,
   );
 }
 

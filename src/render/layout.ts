@@ -31,16 +31,27 @@ function discovery(settings: Settings, scopes: Pick<Scope, "kind" | "slug" | "na
   })}<link rel="outline" type="text/x-opml" title="All feeds (OPML)" href="${settings.siteUrl}/feeds.opml">`;
 }
 
+/** A scope's feeds as visible links: `RSS · Atom · JSON Feed`. */
+export function formatLinks(settings: Settings, scope: Pick<Scope, "kind" | "slug">): Html {
+  const urls = documentUrls(settings.siteUrl, scope);
+  return html`${(Object.keys(FORMATS) as FeedFormat[]).map((f, i) => html`${i ? " · " : ""}<a href="${urls[f]}">${FORMAT_NAMES[f]}</a>`)}`;
+}
+
+/** Newer and older pages of a list, when there are any. */
+export function pager(label: string, noun: string, newer?: string, older?: string): Html | "" {
+  if (!newer && !older) return "";
+  return html`<nav class="pager" aria-label="${label}">${newer ? html`<a href="${newer}" rel="prev">← Newer ${noun}</a>` : html`<span></span>`}${
+    older ? html`<a href="${older}" rel="next">Older ${noun} →</a>` : ""
+  }</nav>`;
+}
+
 /** The same feeds as visible links, for people. */
 function feedList(settings: Settings, scopes: Pick<Scope, "kind" | "slug" | "name">[]): Html {
   return html`<ul>
-${scopes.map((scope) => {
-  const urls = documentUrls(settings.siteUrl, scope);
-  return html`<li>${describeFeed(settings, scope).title}: ${(Object.keys(FORMATS) as FeedFormat[]).map(
-    (f, i) => html`${i ? " · " : ""}<a href="${urls[f]}">${FORMAT_NAMES[f]}</a>`,
-  )}</li>
-`;
-})}<li><a href="${settings.siteUrl}/feeds.opml">Every feed of the site, as OPML</a></li>
+${scopes.map(
+  (scope) => html`<li>${describeFeed(settings, scope).title}: ${formatLinks(settings, scope)}</li>
+`,
+)}<li><a href="${settings.siteUrl}/feeds.opml">Every feed of the site, as OPML</a></li>
 </ul>`;
 }
 

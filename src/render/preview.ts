@@ -3,7 +3,7 @@ import type { FeedFormat } from "../feed/formats";
 import { pageUrl } from "../feed/formats";
 import type { Feed, FeedView } from "../feed/model";
 import type { Settings } from "../settings";
-import { FORMAT_NAMES, type Html, layout } from "./layout";
+import { FORMAT_NAMES, type Html, layout, pager } from "./layout";
 import { stories } from "./story";
 
 const FORMAT_LONG: Record<FeedFormat, string> = { rss: "RSS 2.0", atom: "Atom 1.0", json: "JSON Feed 1.1" };
@@ -29,10 +29,6 @@ export function feedPreview(feed: Feed, settings: Settings, view: FeedView, form
 <h1>${feed.title}</h1>
 <p class="lede">${feed.description}</p>
 ${feed.items.length ? stories(settings, feed.items) : html`<p>This feed has no items yet.</p>`}
-${
-  newer || older
-    ? html`<nav class="pager" aria-label="Archive">${newer ? html`<a href="${newer}">← Newer items</a>` : html`<span></span>`}${older ? html`<a href="${older}">Older items →</a>` : ""}</nav>`
-    : ""
-}`,
+${pager("Archive", "items", newer, older)}`,
   );
 }
