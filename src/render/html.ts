@@ -5,7 +5,7 @@ import { describeFeed, type Feed, type FeedItem } from "../feed/model";
 import { MAIN, type Scope } from "../scopes";
 import type { Settings } from "../settings";
 
-type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
+export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
 const STYLE = `body{font:17px/1.6 Georgia,serif;max-width:42rem;margin:2rem auto;padding:0 1rem;color:#222}
 a{color:#0b57a4}h1{line-height:1.2}figure{margin:1.5rem 0}img{max-width:100%;height:auto}
@@ -26,7 +26,7 @@ function discovery(settings: Settings, scopes: Scope[]): Html {
   })}<link rel="outline" type="text/x-opml" title="All feeds (OPML)" href="${settings.siteUrl}/feeds.opml">`;
 }
 
-function page(title: string, lang: string, head: Html, body: Html): Html {
+export function page(title: string, lang: string, head: Html, body: Html): Html {
   return html`<!doctype html>
 <html lang="${lang}">
 <head>

@@ -7,6 +7,7 @@ import { methodNotAllowed, problem } from "../problem";
 import { renderOpml } from "../render/opml";
 import { KIND_PATHS, MAIN, type Scope, slugify } from "../scopes";
 import { settingsFrom } from "../settings";
+import { countPolls } from "../stats/polls";
 import { readScopes, type ScopeList } from "../store";
 
 /** Longest slug looked up: KV keys are at most 512 bytes. */
@@ -36,7 +37,7 @@ for (const [kind, prefix] of prefixes) {
     const rep: Representation = { name: format, type: `${type}; charset=utf-8`, render: format };
     const current = `${prefix}/${file}`;
     const archive = `${prefix}/archive/:page{[1-9][0-9]{0,8}}/${file}`;
-    feeds.get(current, politePolling, (c) => serveFeed(c, scopeOf(c, kind), 0, rep));
+    feeds.get(current, countPolls, politePolling, (c) => serveFeed(c, scopeOf(c, kind), 0, rep));
     feeds.get(archive, politePolling, (c) => serveFeed(c, scopeOf(c, kind), Number(c.req.param("page")), rep));
     feeds.all(current, methodNotAllowed("GET, HEAD"));
     feeds.all(archive, methodNotAllowed("GET, HEAD"));
