@@ -9,9 +9,14 @@ import { requireToken } from "./guards";
 
 type Env_ = { Bindings: Env };
 
-/** The query, or a 400 naming each bad field; a 404 when statistics are off. */
-function statsQuery(c: Context<Env_>): StatsQuery {
+/** With STATS=off there are no statistics to show. */
+const statsOn = async (c: Context<Env_>, next: () => Promise<void>) => {
   if (!statsConfig(c.env).on) problem(404, "Subscriber statistics are off (STATS=off).");
+  await next();
+};
+
+/** The query, or a 400 naming each bad field. */
+function statsQuery(c: Context<Env_>): StatsQuery {
   const parsed = StatsQuerySchema.safeParse(c.req.query());
   if (!parsed.success) {
     const errors = parsed.error.issues.map((i) => ({ field: i.path.join("."), reason: i.message }));
@@ -24,11 +29,13 @@ const PRIVATE = { "Cache-Control": "no-store" };
 
 /** `GET /api/stats`: subscribers, polls and bytes per day and feed (token only). */
 export const statsApi = new Hono<Env_>();
+statsApi.use(statsOn);
 statsApi.get("/", requireToken, async (c) => c.json(await readStats(c.env, statsQuery(c)), 200, PRIVATE));
 statsApi.all("/", methodNotAllowed("GET, HEAD"));
 
 /** `/stats`: the page (public: it holds no figure) and the report it shows, drawn on the server (token only). */
 export const statsPages = new Hono<Env_>();
+statsPages.use(statsOn);
 statsPages.get("/", (c) => {
   const nonce = crypto.randomUUID();
   return c.html(statsPage(settingsFrom(c.env), nonce), 200, {
