@@ -79,7 +79,7 @@ describe("the /stats page in Chromium", () => {
     await page.reload();
     await page.waitForSelector("#chart"); // the tab still holds the token
     await page.selectOption("#days", "7");
-    await page.waitForFunction(() => document.querySelectorAll("#chart polyline").length > 0);
+    await page.locator("#chart polyline").first().waitFor();
 
     expect(requests.every((url) => url.startsWith(`${ORIGIN}/`))).toBe(true);
     expect(problems).toEqual([]);
@@ -92,7 +92,7 @@ describe("the /stats page in Chromium", () => {
     await page.goto(`${ORIGIN}/stats`);
     await page.fill("input[name=token]", "wrong");
     await page.click("#token-form button");
-    await page.waitForFunction(() => document.getElementById("report")?.textContent?.includes("refused"));
+    await page.locator("#report", { hasText: "refused" }).waitFor();
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
     expect(await page.locator("#token-form").isVisible()).toBe(true);
     await context.close();
