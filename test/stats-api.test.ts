@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { evictCounter } from "../src/stats/counter";
 import { type FeedDay, StatsReportSchema } from "../src/stats/report";
-import { AUTH, makeArticle, publish, request } from "./helpers";
+import { AUTH, makeArticle, publish, request, SETTINGS } from "./helpers";
 
 afterEach(() => {
   evictCounter(env);
@@ -74,6 +74,23 @@ describe("counting polls as the feeds answer them", () => {
         reasons: ["unconditional"],
       },
     ]);
+  });
+});
+
+describe("polling etiquette", () => {
+  it("is judged per feed: a reader of many feeds is not too frequent for the publication", async () => {
+    await publish([makeArticle({ section: "World", tags: ["a", "b"] })]);
+    const paths = ["/feed.xml", "/atom.xml", "/feed.json", "/sections/world/feed.xml", "/tags/a/feed.xml", "/tags/b/feed.xml"];
+    const first = await Promise.all(paths.map((p) => request(p, from("192.0.2.1", NEWSBOAT))));
+    for (let round = 0; round < 60; round++) {
+      for (const [i, p] of paths.entries())
+        await request(p, from("192.0.2.1", NEWSBOAT, { "If-None-Match": first[i]?.headers.get("ETag") ?? "" }));
+    }
+    const day = await latest();
+    expect(day.total.polls).toBe(366);
+    // More often than max-age allows, were the publication one feed; each feed alone (61 polls) is polled politely.
+    expect(366).toBeGreaterThan(86_400 / SETTINGS.maxAge);
+    expect(day.total.impolite).toEqual([]);
   });
 });
 

@@ -220,6 +220,8 @@ describe("storage", () => {
       instance.prune(today + 1);
       const count = (table: string) => state.storage.sql.exec(`SELECT COUNT(*) AS n FROM ${table}`).one().n;
       expect([count("clients"), count("salts")]).toEqual([0, 1]);
+      // The next prune is due just after the next UTC midnight, whether or not anything is counted then.
+      expect(await state.storage.getAlarm()).toBe((today + 2) * DAY_MS + 60_000);
     });
     expect(await days()).toEqual([1, 0]);
   });

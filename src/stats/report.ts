@@ -74,6 +74,7 @@ type Impolite = z.output<typeof ImpoliteSchema>;
  * the feed's max-age allows. Browsers only look, so only their frequency is judged.
  */
 function impoliteness(u: UsageRow, maxAgeS: number): Impolite | undefined {
+  if (!u.polls) return undefined;
   const clients = Math.max(u.clients, 1);
   const reasons: Impolite["reasons"] = [];
   if (u.agent !== "browser" && (u.polls - u.conditional) / clients > 1 && u.conditional < u.polls / 2) reasons.push("unconditional");
@@ -92,29 +93,27 @@ function impoliteness(u: UsageRow, maxAgeS: number): Impolite | undefined {
   };
 }
 
-function feedDay(feed: string, usage: UsageRow[], reported: Map<string, number>, maxAgeS: number): FeedDay {
+const judge = (usage: UsageRow[], maxAgeS: number) => usage.flatMap((u) => impoliteness(u, maxAgeS) ?? []);
+
+function feedDay(feed: string, usage: UsageRow[], reported: Map<string, number> | undefined, impolite: Impolite[]): FeedDay {
   const readers: FeedDay["readers"] = [];
   const other = { clients: 0, polls: 0 };
   let polls = 0;
   let conditional = 0;
   let bytes = 0;
-  const impolite: Impolite[] = [];
   for (const u of usage) {
     polls += u.polls;
     conditional += u.conditional;
     bytes += u.bytes;
-    const rude = u.polls ? impoliteness(u, maxAgeS) : undefined;
-    if (rude) impolite.push(rude);
     if (u.kind === "other") {
       other.clients += u.clients;
       other.polls += u.polls;
     } else {
       // An aggregator that reports a figure counts its users; one that does not counts as the clients it polled from.
-      readers.push({ name: u.agent, kind: u.kind, subscribers: reported.get(u.agent) ?? u.clients, clients: u.clients, polls: u.polls });
+      readers.push({ name: u.agent, kind: u.kind, subscribers: reported?.get(u.agent) ?? u.clients, clients: u.clients, polls: u.polls });
     }
   }
   readers.sort((a, b) => b.subscribers - a.subscribers || a.name.localeCompare(b.name));
-  impolite.sort((a, b) => b.polls - a.polls);
   return {
     feed,
     subscribers: readers.reduce((sum, r) => sum + r.subscribers, 0),
@@ -123,18 +122,20 @@ function feedDay(feed: string, usage: UsageRow[], reported: Map<string, number>,
     polls,
     conditionalShare: polls ? conditional / polls : 0,
     bytes,
-    impolite,
+    impolite: impolite.sort((a, b) => b.polls - a.polls),
   };
 }
 
 /** The report for days `from` to `to` from what the store holds: every day, oldest first, each feed and the total. */
 export function buildReport(counts: StoredCounts, from: number, to: number, maxAgeS: number): StatsReport {
-  const usageBy = new Map<string, UsageRow[]>();
+  /** Usage rows by day, then feed. */
+  const usage = new Map<number, Map<string, UsageRow[]>>();
   for (const u of counts.usage) {
-    const key = `${u.day} ${u.feed}`;
-    const list = usageBy.get(key);
-    if (list) list.push(u);
-    else usageBy.set(key, [u]);
+    const feeds = usage.get(u.day) ?? new Map<string, UsageRow[]>();
+    usage.set(u.day, feeds);
+    const rows = feeds.get(u.feed);
+    if (rows) rows.push(u);
+    else feeds.set(u.feed, [u]);
   }
   const reported = new Map<string, Map<string, number>>();
   for (const r of counts.reports) {
@@ -143,9 +144,16 @@ export function buildReport(counts: StoredCounts, from: number, to: number, maxA
   }
   const days: StatsReport["days"] = [];
   for (let day = from; day <= to; day++) {
-    const feeds = [...new Set(counts.usage.filter((u) => u.day === day && u.feed !== TOTAL).map((u) => u.feed))].sort();
-    const of = (feed: string) => feedDay(feed, usageBy.get(`${day} ${feed}`) ?? [], reported.get(`${day} ${feed}`) ?? new Map(), maxAgeS);
-    days.push({ date: isoDay(day), feeds: feeds.map(of), total: of(TOTAL) });
+    const byFeed = usage.get(day) ?? new Map<string, UsageRow[]>();
+    const feeds = [...byFeed]
+      .filter(([feed]) => feed !== TOTAL)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([feed, rows]) => feedDay(feed, rows, reported.get(`${day} ${feed}`), judge(rows, maxAgeS)));
+    // Judged per feed: a reader of many feeds polls the publication often without polling any feed too often.
+    const worst = new Map<string, Impolite>();
+    for (const i of feeds.flatMap((f) => f.impolite)) if ((worst.get(i.name)?.polls ?? -1) < i.polls) worst.set(i.name, i);
+    const total = feedDay(TOTAL, byFeed.get(TOTAL) ?? [], reported.get(`${day} ${TOTAL}`), [...worst.values()]);
+    days.push({ date: isoDay(day), feeds, total });
   }
   return { from: isoDay(from), to: isoDay(to), days };
 }

@@ -1,9 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
 import type { AgentKind } from "./agents";
-import { dayOf, type Report, type Usage } from "./tally";
+import { DAY_MS, dayOf, type Report, type Usage } from "./tally";
 
 /** Days of counts kept; older days are dropped. */
 export const RETENTION_DAYS = 400;
+/** How long after UTC midnight the daily prune runs (a flush of the day before may still be on its way). */
+const PRUNE_AFTER_MIDNIGHT_MS = 60_000;
 /** The feed name under which each day's publication-wide counts are kept. */
 export const TOTAL = "*";
 
@@ -130,6 +132,7 @@ export class StatsStore extends DurableObject<Env> {
         );
       }
       for (const c of batch.clients) {
+        if (c.day < today - 1) continue; // its day's hashes and salt are gone: it could be counted twice
         // A client is counted once a day per feed, and once in the total, whichever isolate saw it and whatever it was answered.
         for (const feed of [c.feed, TOTAL]) {
           if (this.sql.exec("INSERT OR IGNORE INTO clients (day, feed, hash) VALUES (?, ?, ?)", c.day, feed, c.hash).rowsWritten === 0)
@@ -168,10 +171,19 @@ export class StatsStore extends DurableObject<Env> {
     };
   }
 
-  /** Drops what is past keeping, once a day: counts after RETENTION_DAYS, salts, client hashes and batch ids after a day. */
+  /** The alarm prunes every day just after UTC midnight, whether or not anything is counted that day. */
+  async alarm() {
+    this.prune(dayOf(Date.now()));
+  }
+
+  /**
+   * Drops what is past keeping, once a day: counts after RETENTION_DAYS; salts, client
+   * hashes and batch ids once the day after theirs is over. Then waits for the next day.
+   */
   prune(today: number) {
     if (this.prunedFor === today) return;
     this.prunedFor = today;
+    void this.ctx.storage.setAlarm((today + 1) * DAY_MS + PRUNE_AFTER_MIDNIGHT_MS);
     const oldest = today - RETENTION_DAYS + 1;
     this.sql.exec("DELETE FROM usage WHERE day < ?", oldest);
     this.sql.exec("DELETE FROM reports WHERE day < ?", oldest);
