@@ -5,7 +5,7 @@ import { evictCounter, PollCounter } from "../src/stats/counter";
 import { readStats } from "../src/stats/read";
 import { type FeedDay, StatsReportSchema } from "../src/stats/report";
 import { RETENTION_DAYS, type StatsStore, statsStore } from "../src/stats/store";
-import { DAY_MS, dayOf, type Poll } from "../src/stats/tally";
+import { DAY_MS, dayOf, type Poll, ROWS_MAX, Tally } from "../src/stats/tally";
 
 afterEach(() => {
   evictCounter(env);
@@ -161,6 +161,18 @@ describe("flushes", () => {
     );
     expect(started).toHaveLength(2);
     await Promise.all(started);
+  });
+});
+
+describe("an isolate's tally", () => {
+  it(`keeps at most ${ROWS_MAX} rows of agents: those past them are counted together, not forgotten`, () => {
+    const tally = new Tally();
+    for (let i = 0; i <= ROWS_MAX; i++) {
+      const ua = `Invented${i}/1.0 (${i} subscribers; feed-id=${i})`;
+      tally.count({ now: NOW, feed: "/feed.xml", ip: "192.0.2.1", ua, agent: agentOf(ua), conditional: false, bytes: 1 });
+    }
+    expect([tally.usage.size, tally.reports.size]).toEqual([ROWS_MAX + 1, ROWS_MAX]);
+    expect([...tally.usage.values()].at(-1)).toMatchObject({ agent: "unlisted agents", kind: "other", polls: 1 });
   });
 });
 

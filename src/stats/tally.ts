@@ -54,6 +54,10 @@ export interface Client {
 
 /** Distinct clients one flush carries at most (about 30 MB of an isolate's 128): past it, polls still count, new clients wait. */
 export const CLIENTS_MAX = 100_000;
+/** Rows (per feed and agent, or aggregator and feed id) one flush carries at most: User-Agents are the client's to invent. */
+export const ROWS_MAX = 10_000;
+/** Where the polls of agents past ROWS_MAX go. */
+const UNLISTED: Agent = { name: "unlisted agents", kind: "other" };
 
 /**
  * What one isolate counted since its last flush, in memory. A poll costs three map
@@ -71,10 +75,23 @@ export class Tally {
   count({ now, feed, ip, ua, agent, conditional, bytes }: Poll) {
     const day = dayOf(now);
     const key = `${day} ${feed}`;
-    const usageKey = `${key} ${agent.name}`;
+    let usageKey = `${key} ${agent.name}`;
     let usage = this.usage.get(usageKey);
     if (!usage) {
-      usage = { day, feed, agent: agent.name, kind: agent.kind, polls: 0, conditional: 0, bytes: 0, sample: ua.slice(0, 256) };
+      if (this.usage.size >= ROWS_MAX) {
+        agent = UNLISTED;
+        usageKey = `${key} ${agent.name}`;
+      }
+      usage = this.usage.get(usageKey) ?? {
+        day,
+        feed,
+        agent: agent.name,
+        kind: agent.kind,
+        polls: 0,
+        conditional: 0,
+        bytes: 0,
+        sample: ua.slice(0, 256),
+      };
       this.usage.set(usageKey, usage);
     }
     usage.polls++;
@@ -82,7 +99,9 @@ export class Tally {
     usage.bytes += bytes;
     if (agent.subscribers !== undefined) {
       const feedId = agent.feedId ?? "";
-      this.reports.set(`${usageKey} ${feedId}`, { day, feed, agent: agent.name, feedId, subscribers: agent.subscribers, at: now });
+      const reportKey = `${usageKey} ${feedId}`;
+      if (this.reports.size < ROWS_MAX || this.reports.has(reportKey))
+        this.reports.set(reportKey, { day, feed, agent: agent.name, feedId, subscribers: agent.subscribers, at: now });
     }
     const clientKey = `${key} ${ip} ${ua}`;
     if (this.clients.size < CLIENTS_MAX && !this.clients.has(clientKey))
