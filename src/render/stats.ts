@@ -99,7 +99,7 @@ ${
         (r) =>
           html`<tr><td>${r.name}</td><td>${r.kind}</td><td class="n">${r.subscribers}</td><td class="n">${r.clients}</td><td class="n">${r.polls}</td></tr>`,
       )}</tbody></table>
-<p class="meta">Not subscribers (browsers, crawlers, previewers, monitors, validators): ${latest.total.other.clients} clients, ${latest.total.other.polls} polls.</p>`
+<p class="meta">Not subscribers (browsers, crawlers, previewers, monitors, validators): distinct clients ${latest.total.other.clients}, polls ${latest.total.other.polls}.</p>`
     : ""
 }
 <h2>Polling etiquette</h2>
