@@ -59,6 +59,17 @@ export function progress(done: number, total: number): void {
 
 const list = (title: string, lines: string[]) => (lines.length ? [`${title}:`, ...lines.map((l) => `  ${l}`)] : []);
 
+/** "1 scheduled, goes live …", or the count and a line each. */
+function scheduledLines(scheduled: PushReport["scheduled"]): string[] {
+  const [first] = scheduled;
+  if (!first) return [];
+  if (scheduled.length === 1) return [`1 scheduled, goes live ${first.goesLiveAt} (${first.id}); in no feed until then`];
+  return list(
+    `${scheduled.length} scheduled, in no feed until their time`,
+    scheduled.map((s) => `${s.id} goes live ${s.goesLiveAt}`),
+  );
+}
+
 export function formatPush(r: PushReport): string {
   const would = r.dryRun ? "would be " : "";
   const toSend = r.created.length + r.updated.length;
@@ -74,6 +85,7 @@ export function formatPush(r: PushReport): string {
       "server warnings",
       r.warnings.map((w) => `${w.id}: ${w.field}: ${w.reason}`),
     ),
+    ...scheduledLines(r.scheduled),
     ...list("on the server but not in content/ (left as they are)", r.serverOnly),
   ].join("\n");
 }

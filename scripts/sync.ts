@@ -61,20 +61,30 @@ async function failure(res: Response, what: string): Promise<SyncError> {
   return new SyncError(`${what}: ${res.status} ${p.title}: ${p.detail}`);
 }
 
-/** Every article on the server, following nextCursor page by page. */
-export async function serverArticles(remote: Remote): Promise<Article[]> {
-  const articles: Article[] = [];
+/** An article as the server lists it, with where it stands (scheduled ones only with the token). */
+export interface ServerArticle {
+  article: Article;
+  state: "live" | "scheduled";
+  goesLiveAt?: string;
+}
+
+/** Every article on the server, following nextCursor page by page; with the token, scheduled ones too. */
+export async function serverItems(remote: Remote): Promise<ServerArticle[]> {
+  const items: ServerArticle[] = [];
+  const headers: Record<string, string> = remote.token ? { Authorization: `Bearer ${remote.token}` } : {};
   let cursor: string | null = null;
   do {
     const query = new URLSearchParams({ limit: "100", ...(cursor ? { cursor } : {}) });
-    const res = await call(remote, `/api/articles?${query}`);
+    const res = await call(remote, `/api/articles?${query}`, { headers });
     if (!res.ok) throw await failure(res, "could not list the server's articles");
-    const page = (await res.json()) as { items: { article: Article }[]; nextCursor: string | null };
-    articles.push(...page.items.map((item) => item.article));
+    const page = (await res.json()) as { items: ServerArticle[]; nextCursor: string | null };
+    items.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor);
-  return articles;
+  return items;
 }
+
+export const serverArticles = async (remote: Remote): Promise<Article[]> => (await serverItems(remote)).map((item) => item.article);
 
 /** The server's SITE_URL (from its OpenAPI `servers`): root-relative image paths in files resolve against it. */
 export async function serverSiteUrl(remote: Remote): Promise<string> {
@@ -102,6 +112,8 @@ export interface PushReport {
   warnings: (FieldError & { id: string })[];
   /** Ids the server has and content/ does not (push never deletes). */
   serverOnly: string[];
+  /** Articles sent or already there that are in no feed until their time, soonest first (not in a dry run). */
+  scheduled: { id: string; goesLiveAt: string }[];
 }
 
 export interface PushOptions {
@@ -117,7 +129,9 @@ export interface PushOptions {
  */
 export async function push(remote: Remote, files: ContentFile[], siteUrl: string, options: PushOptions = {}): Promise<PushReport> {
   const local = loadContentFiles(files, siteUrl);
-  const server = new Map((await serverArticles(remote)).map((a) => [a.id, a]));
+  const items = await serverItems(remote);
+  const server = new Map(items.map((i) => [i.article.id, i.article]));
+  const scheduled = new Map(items.flatMap((i) => (i.goesLiveAt ? [[i.article.id, i.goesLiveAt] as const] : [])));
   const localIds = new Set(local.map((l) => l.article.id));
   const report: PushReport = {
     dryRun: options.dryRun ?? false,
@@ -127,11 +141,14 @@ export async function push(remote: Remote, files: ContentFile[], siteUrl: string
     failed: [],
     warnings: [],
     serverOnly: [...server.keys()].filter((id) => !localIds.has(id)),
+    scheduled: [],
   };
   const changed = local.filter((l) => {
     const current = server.get(l.article.id);
     const same = current !== undefined && isSame(l, current);
     if (same) report.unchanged.push(l.article.id);
+    const at = same && scheduled.get(l.article.id);
+    if (at) report.scheduled.push({ id: l.article.id, goesLiveAt: at });
     return !same;
   });
   if (report.dryRun) {
@@ -149,6 +166,7 @@ export async function push(remote: Remote, files: ContentFile[], siteUrl: string
   };
   await Promise.all(Array.from({ length: BATCHES_IN_FLIGHT }, sender));
   if (report.created.length + report.updated.length) await backlogDrained(remote);
+  report.scheduled.sort((a, b) => Date.parse(a.goesLiveAt) - Date.parse(b.goesLiveAt) || (a.id < b.id ? -1 : 1));
   return report;
 }
 
@@ -189,10 +207,11 @@ async function sendBatch(remote: Remote, batch: ContentArticle[], report: PushRe
   });
   if (res.ok) {
     const { results } = (await res.json()) as {
-      results: { id: string; status: "created" | "updated" | "unchanged"; warnings: FieldError[] }[];
+      results: { id: string; status: "created" | "updated" | "unchanged"; goesLiveAt?: string; warnings: FieldError[] }[];
     };
     for (const r of results) {
       report[r.status].push(r.id);
+      if (r.goesLiveAt) report.scheduled.push({ id: r.id, goesLiveAt: r.goesLiveAt });
       report.warnings.push(...r.warnings.map((w) => ({ id: r.id, ...w })));
     }
     return;
@@ -248,7 +267,7 @@ export async function pushMedia(remote: Remote, files: MediaFile[], options: Pus
     const name = mediaName(file);
     const res = await call(remote, `/api/media/${name}`, { method: "HEAD" });
     if (res.status !== 200 && res.status !== 404) throw await failure(res, `could not check ${name} on the server`);
-    if (res.status === 200 && res.headers.get("ETag") === (await mediaEtag(file.bytes))) report.unchanged.push(name);
+    if (res.status === 200 && res.headers.get("ETag") === mediaEtag(file.bytes)) report.unchanged.push(name);
     else changed.push({ file, name, status: res.status === 200 ? "replaced" : "created" });
   }
   if (report.dryRun) {

@@ -110,6 +110,6 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** A strong ETag for a stored article: the first 128 bits of the SHA-256 of its canonical JSON. */
-export async function articleEtag(article: Article): Promise<string> {
-  return `"${await sha256Base64url(canonicalJson(article))}"`;
+export function articleEtag(article: Article): string {
+  return `"${sha256Base64url(canonicalJson(article))}"`;
 }

@@ -2,9 +2,10 @@ import type { Article } from "./article";
 import { documentUrls } from "./feed/formats";
 import { sha256Base64url } from "./hash";
 import { changedIndexes, hasDirty, type Plan, planDocuments, recordPlan, scopeList } from "./paging";
+import { heldSql } from "./scheduler";
 import { parseScopeKey } from "./scopes";
 import { settingsFrom } from "./settings";
-import { deleteFeedIndex, type FeedIndex, KEYS, writeArticle, writeFeedIndex, writeRetraction, writeScopes } from "./store";
+import { deleteArticle, deleteFeedIndex, type FeedIndex, KEYS, writeArticle, writeFeedIndex, writeRetraction, writeScopes } from "./store";
 import { queuePings } from "./websub";
 
 /** KV allows one write per second to a key; no key is written faster. */
@@ -37,6 +38,17 @@ interface OutboxRow extends Record<string, SqlStorageValue> {
   retracted: string | null;
 }
 
+const OUTBOX_ROWS = "SELECT o.id, o.seq, a.json, a.retracted FROM outbox o LEFT JOIN articles a ON a.id = o.id";
+/** An outbox row whose article KV is to show: stored, not retracted, not scheduled. The others withdraw one. */
+const SHOWN = `a.json IS NOT NULL AND a.retracted IS NULL AND NOT ${heldSql("o.id")}`;
+
+/** The oldest `limit` outbox rows of one kind, and whether there were more. */
+function outboxRows(sql: SqlStorage, kind: "shown" | "withdrawn", limit: number): { rows: OutboxRow[]; more: boolean } {
+  const where = kind === "shown" ? SHOWN : `NOT (${SHOWN})`;
+  const rows = sql.exec<OutboxRow>(`${OUTBOX_ROWS} WHERE ${where} ORDER BY o.seq LIMIT ?`, limit + 1).toArray();
+  return { rows: rows.slice(0, limit), more: rows.length > limit };
+}
+
 /** The outbox: articles committed in SQLite whose KV copy is not written yet. */
 export function createOutbox(sql: SqlStorage): void {
   sql.exec("CREATE TABLE IF NOT EXISTS outbox (id TEXT PRIMARY KEY, seq INTEGER NOT NULL)");
@@ -54,7 +66,14 @@ export function enqueue(sql: SqlStorage, id: string): void {
 /** Whether anything committed is not in KV yet. */
 export const pendingWork = (sql: SqlStorage) => sql.exec("SELECT 1 FROM outbox LIMIT 1").toArray().length > 0 || hasDirty(sql);
 
-const backlogged = (sql: SqlStorage) => sql.exec<{ n: number }>("SELECT count(*) AS n FROM outbox").one().n > ARTICLES_PER_ROUND;
+/** More articles to show than one round writes: rounds of articles alone come first (they write new keys, so need no spacing). */
+const backlogged = (sql: SqlStorage) =>
+  sql
+    .exec<{ n: number }>(
+      `SELECT count(*) AS n FROM (SELECT 1 FROM outbox o LEFT JOIN articles a ON a.id = o.id WHERE ${SHOWN} LIMIT ?)`,
+      ARTICLES_PER_ROUND + 1,
+    )
+    .one().n > ARTICLES_PER_ROUND;
 
 /**
  * Writes the Publisher's committed changes to KV, one round at a time: the pending
@@ -85,41 +104,49 @@ export class KvFlusher {
     return backlogged(this.sql) ? Date.now() : this.documentsAt + KEY_WRITE_INTERVAL_MS - this.articlesMs;
   }
 
-  /** One round: everything committed before it started, within one invocation's KV budget. */
+  /**
+   * One round: everything committed before it started, within one invocation's KV budget.
+   * Articles to show are written before the documents that name them; withdrawals
+   * (retractions, articles rescheduled) after every document that named them is rewritten.
+   */
   async round(): Promise<RoundResult> {
     const { sql } = this;
-    const pending = sql
-      .exec<OutboxRow>(
-        "SELECT o.id, o.seq, a.json, a.retracted FROM outbox o LEFT JOIN articles a ON a.id = o.id ORDER BY o.seq LIMIT ?",
-        ARTICLES_PER_ROUND,
-      )
-      .toArray();
-    const backlog = backlogged(sql);
-    if (pending.length === 0 && !hasDirty(sql)) return { complete: true, more: false };
+    const shown = outboxRows(sql, "shown", ARTICLES_PER_ROUND);
+    const backlog = shown.more;
+    if (shown.rows.length === 0 && !pendingWork(sql)) return { complete: true, more: false };
+    // Read with the plan, in one synchronous snapshot: a withdrawal committed later is not in this round's documents.
+    const withdrawn = backlog ? { rows: [], more: true } : outboxRows(sql, "withdrawn", ARTICLES_PER_ROUND);
     // Room for the articles and the scope list; the documents get the rest.
-    const budget = KV_WRITES_PER_ROUND - pending.length - 1;
+    const budget = KV_WRITES_PER_ROUND - shown.rows.length - withdrawn.rows.length - 1;
     const plan = backlog ? undefined : planDocuments(sql, settingsFrom(this.env).itemsPerFeed, budget);
     const kv = this.env.ARTICLES;
     const started = Date.now();
     await Promise.all(
-      pending.map(async (row) => {
-        if (row.json === null) return;
+      shown.rows.map(async (row) => {
         await this.spaced(KEYS.article(row.id));
-        await (row.retracted ? writeRetraction(kv, row.id, row.retracted) : writeArticle(kv, JSON.parse(row.json) as Article));
+        await writeArticle(kv, JSON.parse(row.json as string) as Article);
       }),
     );
     if (plan) this.articlesMs = Date.now() - started;
     const indexes = plan ? await this.writeDocuments(plan) : undefined;
-    for (const { id, seq } of pending) sql.exec("DELETE FROM outbox WHERE id = ? AND seq = ?", id, seq);
-    const complete = plan !== undefined && !sql.exec("SELECT 1 FROM dirty WHERE seq <= ? LIMIT 1", plan.seq).toArray().length;
-    return { indexes, complete, more: pendingWork(sql) };
+    const documentsDone = plan !== undefined && !sql.exec("SELECT 1 FROM dirty WHERE seq <= ? LIMIT 1", plan.seq).toArray().length;
+    const withdrawals = documentsDone ? withdrawn.rows : [];
+    await Promise.all(
+      withdrawals.map(async (row) => {
+        if (row.json === null) return;
+        await this.spaced(KEYS.article(row.id));
+        await (row.retracted ? writeRetraction(kv, row.id, row.retracted) : deleteArticle(kv, row.id));
+      }),
+    );
+    for (const { id, seq } of [...shown.rows, ...withdrawals]) sql.exec("DELETE FROM outbox WHERE id = ? AND seq = ?", id, seq);
+    return { indexes, complete: documentsDone && !withdrawn.more, more: pendingWork(sql) };
   }
 
   /** Writes the plan's changed documents (and the scope list, if it changed), then announces them to the hubs. */
   private async writeDocuments(plan: Plan): Promise<RoundResult["indexes"]> {
     const kv = this.env.ARTICLES;
     const settings = settingsFrom(this.env);
-    const changed = await changedIndexes(this.sql, plan.docs, Date.now());
+    const changed = changedIndexes(this.sql, plan.docs, Date.now());
     const written: Record<string, FeedIndex | null> = {};
     this.documentsAt = Date.now();
     await Promise.all([
@@ -156,7 +183,7 @@ export class KvFlusher {
 
   private async writeScopeList(): Promise<void> {
     const scopes = scopeList(this.sql);
-    const version = await sha256Base64url(JSON.stringify(scopes));
+    const version = sha256Base64url(JSON.stringify(scopes));
     const last = this.meta("scopes");
     if (version === last?.version) return;
     const lastModified = last ? Math.max(Date.now(), last.lastModified + 1000) : Date.now();

@@ -26,4 +26,4 @@ export function mediaTypeOf(name: string): string | undefined {
 }
 
 /** A strong ETag: the SHA-256 of the bytes, so a client can tell whether its copy is the server's without sending it. */
-export const mediaEtag = async (bytes: BufferSource) => `"${await sha256Base64url(bytes, 32)}"`;
+export const mediaEtag = (bytes: Uint8Array) => `"${sha256Base64url(bytes, 32)}"`;

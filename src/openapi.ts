@@ -34,9 +34,18 @@ const accepted = (properties: object) => ({
   headers: { "Preference-Applied": { schema: { type: "string" } } },
   content: json({ type: "object", properties: { ...properties, ...expected } }),
 });
+/** Where an article stands; only the token's holder ever sees `scheduled`. */
+const state = {
+  state: {
+    enum: ["live", "scheduled"],
+    description: "scheduled: `published` is in the future; the article is in no public document until then, and goes live by itself",
+  },
+  goesLiveAt: { type: "string", description: "When a scheduled article goes live: its `published`, as written" },
+};
 const articleResult = {
   article: ref("Article"),
   status: { enum: ["created", "updated", "unchanged"] },
+  ...state,
   warnings: { type: "array", items: ref("Warning") },
 };
 const batchResults = {
@@ -48,6 +57,7 @@ const batchResults = {
         id: { type: "string" },
         status: { enum: ["created", "updated", "unchanged"] },
         etag: { type: "string" },
+        ...state,
         warnings: { type: "array", items: ref("Warning") },
       },
     },
@@ -102,34 +112,61 @@ export function openApiDocument(settings: Settings) {
     paths: {
       "/articles": {
         get: {
-          summary: "Articles, newest first",
+          summary: "Articles, newest first; scheduled ones only with the token (marked), or alone, soonest first, with ?state=scheduled",
           parameters: [
             { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 100, default: 50 } },
-            { name: "cursor", in: "query", schema: { type: "string" }, description: "nextCursor of the previous page" },
+            { name: "cursor", in: "query", schema: { type: "string" }, description: "nextCursor of the previous page (same state)" },
+            {
+              name: "state",
+              in: "query",
+              schema: { enum: ["live", "scheduled", "all"] },
+              description:
+                "live (the default without the token), all (the default with it), or scheduled: upcoming ones, soonest first (token)",
+            },
           ],
+          security: [{}, ...auth],
           responses: {
             "200": {
               description: "A page",
               content: json({
                 type: "object",
                 properties: {
-                  items: { type: "array", items: { type: "object", properties: { etag: { type: "string" }, article: ref("Article") } } },
+                  items: {
+                    type: "array",
+                    items: { type: "object", properties: { etag: { type: "string" }, article: ref("Article"), ...state } },
+                  },
                   nextCursor: { type: ["string", "null"] },
                 },
               }),
             },
-            "400": problem("Bad limit or cursor"),
+            "400": problem("Bad limit, cursor or state"),
+            "401": problem("state=scheduled or all without the token, or a wrong token"),
           },
         },
       },
       "/articles/{id}": {
         parameters: [idParam],
         get: {
-          summary: "One article",
-          responses: { "200": { description: "The article, with its ETag", content: json(ref("Article")) }, "404": problem("Unknown id") },
+          summary: "One article; a scheduled one only with the token",
+          security: [{}, ...auth],
+          responses: {
+            "200": {
+              description: "The article, with its ETag; the body is what a PUT takes back, so where it stands is a header",
+              headers: {
+                "Article-State": {
+                  description: 'live, or scheduled; goes-live="<its published>" (seen only with the token)',
+                  schema: { type: "string" },
+                },
+              },
+              content: json(ref("Article")),
+            },
+            "401": problem("A wrong token (none is fine)"),
+            "404": problem("Unknown id, or scheduled and asked without the token: it does not exist for anyone else yet"),
+          },
         },
         put: {
-          summary: "Create or replace an article (idempotent; If-Match / If-None-Match: * supported); answered once KV holds it",
+          summary:
+            "Create or replace an article (idempotent; If-Match / If-None-Match: * supported); answered once KV holds it. A `published` more than a second ahead schedules it",
           security: auth,
           parameters: [preferParam],
           requestBody: { required: true, content: json(ref("Article")) },
@@ -142,7 +179,7 @@ export function openApiDocument(settings: Settings) {
           },
         },
         delete: {
-          summary: "Retract an article: it leaves every feed and its page answers 410",
+          summary: "Retract an article: it leaves every feed and its page answers 410; a scheduled one is cancelled (never public: 404)",
           security: auth,
           parameters: [preferParam],
           responses: {

@@ -209,11 +209,11 @@ function planScope(sql: SqlStorage, scope: string, keys: Key[], perPage: number)
  * the change number it entered with (new or edited items take the next one), and
  * Last-Modified moves forward on every change, never past `now`.
  */
-export async function changedIndexes(sql: SqlStorage, docs: DocSnapshot[], now: number): Promise<{ doc: DocSnapshot; index: FeedIndex }[]> {
+export function changedIndexes(sql: SqlStorage, docs: DocSnapshot[], now: number): { doc: DocSnapshot; index: FeedIndex }[] {
   const changed: { doc: DocSnapshot; index: FeedIndex }[] = [];
   for (const doc of docs) {
     const text = [doc.scope, doc.page, doc.name, doc.older, doc.newer, ...doc.items.map((i) => `${i.id} ${i.etag}`)].join("\n");
-    const version = await sha256Base64url(text);
+    const version = sha256Base64url(text);
     const prevJson = sql.exec<{ json: string }>("SELECT json FROM docs WHERE scope = ? AND page = ?", doc.scope, doc.page).toArray()[0];
     const prev: FeedIndex | undefined = prevJson ? JSON.parse(prevJson.json) : undefined;
     if (prev?.version === version) continue;

@@ -5,6 +5,7 @@ import { createOutbox, enqueue, KvFlusher, pendingWork } from "./flush";
 import { strongMatch, type TagList, weakMatch } from "./http/preconditions";
 import { createPagingTables, hasDirty, placeArticle } from "./paging";
 import { type Carried, Rounds } from "./rounds";
+import { createScheduleTable, dueAt, dueBy, heldSql, hold, isScheduled, nextDue, unhold } from "./scheduler";
 import { createPingTable, deliverPings } from "./websub";
 
 /** One article to store, with what the request said about it. */
@@ -19,7 +20,12 @@ export interface Submission {
 export interface Versioned {
   article: Article;
   etag: string;
+  /** Held until its `published` instant (src/scheduler.ts): in no public document yet. */
+  scheduled: boolean;
 }
+
+/** Which articles a list holds: the public ones, the scheduled ones (soonest first), or both. */
+export type ListState = "live" | "scheduled" | "all";
 
 export type PutOutcome = (Versioned & { status: "created" | "updated" | "unchanged" }) | { status: "precondition-failed" };
 export type RemoveOutcome = "retracted" | "not-found" | "precondition-failed";
@@ -77,6 +83,7 @@ export class Publisher extends DurableObject<Env> {
     createOutbox(this.sql);
     createPagingTables(this.sql);
     createPingTable(this.sql);
+    createScheduleTable(this.sql);
     // Articles stored before feeds had scopes and pages: place them once.
     if (this.sql.exec("SELECT 1 FROM members LIMIT 1").toArray().length === 0) {
       for (const row of this.sql.exec<Row>("SELECT * FROM articles WHERE retracted IS NULL"))
@@ -86,16 +93,19 @@ export class Publisher extends DurableObject<Env> {
     this.rounds = new Rounds(new KvFlusher(this.sql, env, wake), wake);
     // Changes committed before a restart but not yet in KV are flushed at once.
     if (pendingWork(this.sql)) void ctx.storage.setAlarm(Date.now());
+    // The alarm is durable, and re-armed after every run; this only guards a schedule whose alarm was lost.
+    const due = nextDue(this.sql);
+    if (due !== undefined) void this.wake(due);
   }
 
   async get(id: string): Promise<Versioned | null> {
     const row = this.row(id);
-    return row && !row.retracted ? { article: JSON.parse(row.json), etag: row.etag } : null;
+    return row && !row.retracted ? this.versioned(row) : null;
   }
 
-  /** Newest first; `after` is the last item of the previous page. */
-  async list(limit: number, after?: { published: number; id: string }): Promise<Versioned[]> {
-    return this.newest(limit, after).map((row) => ({ article: JSON.parse(row.json), etag: row.etag }));
+  /** Newest first, or for scheduled ones soonest first; `after` is the last item of the previous page. */
+  async list(limit: number, after?: { published: number; id: string }, state: ListState = "live"): Promise<Versioned[]> {
+    return (state === "scheduled" ? this.soonest(limit, after) : this.newest(limit, after, state)).map((row) => this.versioned(row));
   }
 
   /**
@@ -103,13 +113,14 @@ export class Publisher extends DurableObject<Env> {
    * A submission equal to what is stored changes nothing (no new `updated`, no write).
    */
   async put(submissions: Submission[], options: WriteOptions = {}): Promise<Written<PutOutcome[]>> {
-    // The read-check-write must not interleave with another write: hashing awaits,
-    // and a Durable Object otherwise accepts new requests while it does.
-    const { outcome, seq } = await this.ctx.blockConcurrencyWhile(() => this.commit(submissions));
+    // Synchronous, so the read-check-write cannot interleave with another write.
+    const { outcome, seq } = this.commit(submissions);
+    const due = outcome.some((o) => o.status !== "precondition-failed" && o.scheduled) ? nextDue(this.sql) : undefined;
+    if (due !== undefined) await this.wake(due);
     return this.settle(outcome, seq, options);
   }
 
-  private async commit(submissions: Submission[]): Promise<{ outcome: PutOutcome[]; seq: number }> {
+  private commit(submissions: Submission[]): { outcome: PutOutcome[]; seq: number } {
     const now = Date.now();
     const planned: { outcome: PutOutcome; json: string }[] = [];
     for (const s of submissions) {
@@ -128,14 +139,20 @@ export class Publisher extends DurableObject<Env> {
       }
       const json = canonicalJson(article);
       const status = !live ? "created" : json === live.json ? "unchanged" : "updated";
-      planned.push({ outcome: { status, article, etag: await articleEtag(article) }, json });
+      // Unchanged keeps its state; otherwise the server's clock decides.
+      const scheduled =
+        status === "unchanged" ? dueAt(this.sql, article.id) !== undefined : isScheduled(Date.parse(article.published), now);
+      planned.push({ outcome: { status, article, etag: articleEtag(article), scheduled }, json });
     }
     const changed = planned.filter(({ outcome }) => outcome.status === "created" || outcome.status === "updated");
     if (changed.length === 0) return { outcome: planned.map((p) => p.outcome), seq: 0 };
+    let toKv = false;
     this.ctx.storage.transactionSync(() => {
       for (const { outcome, json } of changed) {
         if (outcome.status === "precondition-failed") continue;
-        const { article, etag } = outcome;
+        const { article, etag, scheduled } = outcome;
+        const current = this.row(article.id);
+        const shown = current !== null && !current.retracted && dueAt(this.sql, article.id) === undefined;
         this.sql.exec(
           `INSERT INTO articles (id, json, etag, published_ms, updated_ms, retracted) VALUES (?, ?, ?, ?, ?, NULL)
            ON CONFLICT (id) DO UPDATE SET json = excluded.json, etag = excluded.etag,
@@ -146,24 +163,34 @@ export class Publisher extends DurableObject<Env> {
           Date.parse(article.published),
           Date.parse(article.updated),
         );
-        placeArticle(this.sql, article.id, article);
+        if (scheduled) hold(this.sql, article.id, Date.parse(article.published));
+        else unhold(this.sql, article.id);
+        // A scheduled article KV never showed needs nothing there; one it showed leaves every document.
+        if (scheduled && !shown) continue;
+        placeArticle(this.sql, article.id, scheduled ? null : article);
         enqueue(this.sql, article.id);
+        toKv = true;
       }
     });
-    return { outcome: planned.map((p) => p.outcome), seq: this.rounds.commit() };
+    return { outcome: planned.map((p) => p.outcome), seq: toKv ? this.rounds.commit() : 0 };
   }
 
-  /** Retracts an article: it leaves every feed, and its page answers 410 Gone. */
+  /**
+   * Retracts an article: it leaves every feed, and its page answers 410 Gone. A scheduled
+   * one is cancelled: it was never public, so nothing public changes and its page stays 404.
+   */
   async remove(id: string, ifMatch?: TagList, options: WriteOptions = {}): Promise<Written<RemoveOutcome>> {
     const row = this.row(id);
     if (!row || row.retracted) return { outcome: "not-found", inKv: true };
     if (ifMatch && !strongMatch(ifMatch, row.etag)) return { outcome: "precondition-failed", inKv: true };
+    const scheduled = dueAt(this.sql, id) !== undefined;
     this.ctx.storage.transactionSync(() => {
       this.sql.exec("UPDATE articles SET retracted = ? WHERE id = ?", new Date().toISOString(), id);
+      if (scheduled) return unhold(this.sql, id);
       placeArticle(this.sql, id, null);
       enqueue(this.sql, id);
     });
-    return this.settle("retracted" as const, this.rounds.commit(), options);
+    return this.settle("retracted" as const, scheduled ? 0 : this.rounds.commit(), options);
   }
 
   /**
@@ -192,10 +219,31 @@ export class Publisher extends DurableObject<Env> {
 
   /** Carries pending changes no writer waits for (respond-async, retries, backlogs), then sends the hub pings due. */
   override async alarm(): Promise<void> {
+    this.release();
     if (pendingWork(this.sql)) await this.rounds.runOne();
     const ping = await deliverPings(this.sql);
     if (ping !== undefined) await this.wake(ping);
+    const due = nextDue(this.sql);
+    if (due !== undefined) await this.wake(due);
     if (pendingWork(this.sql)) await this.wake(this.rounds.nextRoundAt());
+  }
+
+  /**
+   * Publishes the scheduled articles whose time has come, all in one commit, so the round
+   * that follows adds them to every document they belong to at once. Synchronous, so no
+   * write interleaves with it.
+   */
+  private release(): void {
+    const ids = dueBy(this.sql, Date.now());
+    if (ids.length === 0) return;
+    this.ctx.storage.transactionSync(() => {
+      for (const id of ids) {
+        unhold(this.sql, id);
+        placeArticle(this.sql, id, JSON.parse((this.row(id) as Row).json));
+        enqueue(this.sql, id);
+      }
+    });
+    this.rounds.commit();
   }
 
   /** Sets the alarm for `at` unless it is already set sooner. */
@@ -208,12 +256,31 @@ export class Publisher extends DurableObject<Env> {
     return this.sql.exec<Row>("SELECT * FROM articles WHERE id = ?", id).toArray()[0] ?? null;
   }
 
-  /** Live articles, newest first (ties by id), after `after` when given: feeds and API pages share this order. */
-  private newest(limit: number, after = { published: Number.MAX_SAFE_INTEGER, id: "" }): Row[] {
+  private versioned(row: Row): Versioned {
+    return { article: JSON.parse(row.json), etag: row.etag, scheduled: dueAt(this.sql, row.id) !== undefined };
+  }
+
+  /** Stored articles (public ones, or all), newest first (ties by id), after `after` when given: feeds and API pages share this order. */
+  private newest(limit: number, after = { published: Number.MAX_SAFE_INTEGER, id: "" }, state: "live" | "all" = "live"): Row[] {
+    const live = state === "live" ? `AND NOT ${heldSql("articles.id")}` : "";
     return this.sql
       .exec<Row>(
-        `SELECT * FROM articles WHERE retracted IS NULL AND (published_ms < ? OR (published_ms = ? AND id > ?))
+        `SELECT * FROM articles WHERE retracted IS NULL ${live} AND (published_ms < ? OR (published_ms = ? AND id > ?))
          ORDER BY published_ms DESC, id LIMIT ?`,
+        after.published,
+        after.published,
+        after.id,
+        limit,
+      )
+      .toArray();
+  }
+
+  /** Scheduled articles, soonest first (ties by id), after `after` when given. */
+  private soonest(limit: number, after = { published: Number.MIN_SAFE_INTEGER, id: "" }): Row[] {
+    return this.sql
+      .exec<Row>(
+        `SELECT a.* FROM schedule s JOIN articles a ON a.id = s.id WHERE s.due_ms > ? OR (s.due_ms = ? AND s.id > ?)
+         ORDER BY s.due_ms, s.id LIMIT ?`,
         after.published,
         after.published,
         after.id,

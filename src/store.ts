@@ -8,7 +8,7 @@ import { MAIN, scopeKey } from "./scopes";
  *
  * | key                     | value                                                                  |
  * | ----------------------- | ---------------------------------------------------------------------- |
- * | `article:{id}`          | one article (the JSON of src/article.ts), or `{ id, retracted }` once retracted |
+ * | `article:{id}`          | one article (the JSON of src/article.ts), or `{ id, retracted }` once retracted; none while scheduled |
  * | `feed:{scope}`          | a scope's current feed document: its items as `[id, etag, seq]`, newest first, version, Last-Modified, archive links |
  * | `feed:{scope}:{page}`   | one archive page of that scope (RFC 5005), the same shape                |
  * | `scopes`                | every scope that has articles: `[kind, slug, name]`, for /feeds.opml     |
@@ -222,8 +222,7 @@ export async function readFeedArticles(kv: KVNamespace, items: FeedIndex["items"
       for (const [id, etag] of chunk) {
         const raw = values.get(KEYS.article(id));
         const article = raw == null || RetractionSchema.safeParse(raw).success ? undefined : StoredArticleSchema.parse(raw);
-        if (!article || (await articleEtag(article)) !== etag)
-          throw new Error(`article:${id} ${etag} is in the feed but not readable here yet`);
+        if (!article || articleEtag(article) !== etag) throw new Error(`article:${id} ${etag} is in the feed but not readable here yet`);
         found.set(etag, article);
         const bytes = JSON.stringify(raw).length * 2;
         if (!held.has(etag)) kept.bytes += bytes;
@@ -243,6 +242,9 @@ export const writeArticle = (kv: KVNamespace, article: Article) => kv.put(KEYS.a
 
 /** A retracted article keeps a tombstone, so its page can answer 410 Gone rather than 404. */
 export const writeRetraction = (kv: KVNamespace, id: string, at: string) => kv.put(KEYS.article(id), JSON.stringify({ id, retracted: at }));
+
+/** An article taken back out of public view before its time (rescheduled): its page answers 404 again, as it did before. */
+export const deleteArticle = (kv: KVNamespace, id: string) => kv.delete(KEYS.article(id));
 
 export const writeFeedIndex = (kv: KVNamespace, key: string, index: FeedIndex) => kv.put(key, JSON.stringify(index));
 

@@ -13,6 +13,8 @@ const FILES: ContentFile[] = Object.entries(
   .map(([path, text]) => ({ path: path.replace(/^\.\.\//, ""), text }))
   .sort((a, b) => (a.path < b.path ? -1 : 1));
 const IDS = loadContent(FILES, SETTINGS.siteUrl).map((a) => a.id);
+/** The sample dated far ahead, so that `npm start` always shows a scheduled article. */
+const SCHEDULED_SAMPLE = "time-capsule-letters-opened";
 
 /** content/media/ as the CLIs read it (every image there is SVG, so text). */
 const MEDIA: MediaFile[] = Object.entries(import.meta.glob<string>("../content/media/*", { query: "?raw", import: "default", eager: true }))
@@ -67,7 +69,10 @@ describe("push", () => {
     expect(batches).toHaveLength(1);
     expect(progress).toEqual([[IDS.length, IDS.length]]);
     const feed = await (await request("/feed.json")).json<{ items: { id: string }[] }>();
-    expect(feed.items.map((i) => i.id).sort()).toEqual(IDS.map((id) => `tag:${SETTINGS.idAuthority}:${id}`).sort());
+    // All but the scheduled sample, which waits for its time.
+    expect(report.scheduled).toEqual([{ id: SCHEDULED_SAMPLE, goesLiveAt: "2076-07-04T10:00:00+01:00" }]);
+    const live = IDS.filter((id) => id !== SCHEDULED_SAMPLE);
+    expect(feed.items.map((i) => i.id).sort()).toEqual(live.map((id) => `tag:${SETTINGS.idAuthority}:${id}`).sort());
     expect((await serverArticles(remote)).sort((a, b) => (a.id < b.id ? -1 : 1))).toEqual(
       loadContent(FILES, SETTINGS.siteUrl).sort((a, b) => (a.id < b.id ? -1 : 1)),
     );
@@ -78,6 +83,8 @@ describe("push", () => {
     await pushAll(remote);
     const again = await pushAll(remote);
     expect(batches).toHaveLength(1);
+    // Seen with the token, the scheduled sample is on the server, unchanged, and still reported as scheduled.
+    expect(again.scheduled.map((s) => s.id)).toEqual([SCHEDULED_SAMPLE]);
     expect(again).toMatchObject({ created: [], updated: [], failed: [] });
     expect(again.unchanged).toHaveLength(IDS.length);
   });
@@ -121,7 +128,8 @@ describe("push", () => {
     const report = await pushAll(remote);
     expect(requests.filter((r) => r === "GET /api/backlog").length).toBeGreaterThan(0);
     expect(report.created.length).toBeGreaterThan(0);
-    expect((await feedIndex()).items.map(([id]) => id).sort()).toEqual([...report.created].sort());
+    const live = report.created.filter((id) => !report.scheduled.some((s) => s.id === id));
+    expect((await feedIndex()).items.map(([id]) => id).sort()).toEqual(live.sort());
   });
 
   it("sends nothing in a dry run, and says what it would do", async () => {
@@ -156,13 +164,10 @@ describe("push", () => {
     expect(await serverArticles(remote)).toEqual([]);
   });
 
-  it("reports a refused token for every article", async () => {
-    const { remote } = server("wrong");
-    const report = await pushAll(remote, FILES.slice(0, 2));
-    expect(report.failed.map((f) => f.errors)).toEqual([
-      [{ field: "(request)", reason: expect.stringMatching(/^401 /) }],
-      [{ field: "(request)", reason: expect.stringMatching(/^401 /) }],
-    ]);
+  it("stops at a refused token, before sending anything, and says why", async () => {
+    const { remote, batches } = server("wrong");
+    await expect(pushAll(remote, FILES.slice(0, 2))).rejects.toThrow(/could not list the server's articles: 401 /);
+    expect(batches).toEqual([]);
   });
 });
 

@@ -11,8 +11,12 @@ import { encodeFeed } from "./encode";
 import type { FeedFormat } from "./formats";
 import { buildFeed, type Feed, type FeedView, feedLinks, feedMeta, hubsFor } from "./model";
 
-/** How long an isolate reuses a feed index it read, when the response cache is on. */
-const INDEX_REUSE_MS = 2000;
+/**
+ * How long an isolate reuses a feed index it read, when the response cache is on: a hot
+ * poll reads KV at most once a second, and a change (a scheduled article going live
+ * included) is served here at most a second after KV has it.
+ */
+const INDEX_REUSE_MS = 1000;
 
 /** One way of showing a feed document: a feed format (with links, deltas and kept item bytes) or an HTML page. */
 export interface Representation {

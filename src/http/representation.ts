@@ -71,7 +71,7 @@ const deployTags = new WeakMap<object, string>();
 export async function etagOf(env: Env, ...parts: string[]): Promise<string> {
   let tag = deployTags.get(env.ARTICLES);
   if (!tag) {
-    tag = await sha256Base64url(JSON.stringify([settingsFrom(env), env.CF_VERSION_METADATA?.id ?? "dev"]), 6);
+    tag = sha256Base64url(JSON.stringify([settingsFrom(env), env.CF_VERSION_METADATA?.id ?? "dev"]), 6);
     deployTags.set(env.ARTICLES, tag);
   }
   return `"${[...parts, tag].join(".")}"`;

@@ -35,7 +35,7 @@ apiMedia.put("/:name", requireToken, limit(MEDIA_MAX_BYTES), async (c) => {
       errors: [{ field: "body", reason: "must not be empty" }],
     });
   }
-  const etag = await mediaEtag(bytes);
+  const etag = mediaEtag(new Uint8Array(bytes));
   const current = await readMedia(c.env.ARTICLES, name);
   await current?.body.cancel();
   const status = !current ? "created" : current.etag === etag ? "unchanged" : "replaced";

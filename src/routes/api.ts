@@ -5,11 +5,11 @@ import { prefers } from "../http/prefer";
 import { ARTICLE_MAX_BYTES, ingest, ingestBatch } from "../ingest";
 import { openApiDocument } from "../openapi";
 import { type FieldError, methodNotAllowed, problem, problemResponse } from "../problem";
-import type { Submission, WriteOptions, Written } from "../publisher";
+import type { ListState, Submission, Versioned, WriteOptions, Written } from "../publisher";
 import { settingsFrom } from "../settings";
 import { rememberFeedIndexes } from "../store";
 import { apiMedia } from "./api-media";
-import { limit, requireToken } from "./guards";
+import { isPublisher, limit, requireToken } from "./guards";
 
 type Env_ = { Bindings: Env };
 
@@ -57,6 +57,15 @@ async function jsonBody(c: Context<Env_>): Promise<unknown> {
   }
 }
 
+/**
+ * Where an article stands: `live`, or `scheduled` (in no public document until `published`).
+ * Only the token's holder ever sees a scheduled one.
+ */
+const stateOf = ({ article, scheduled }: Pick<Versioned, "article" | "scheduled">) =>
+  scheduled ? { state: "scheduled" as const, goesLiveAt: article.published } : { state: "live" as const };
+
+const STATES: ListState[] = ["live", "scheduled", "all"];
+
 const invalid = (errors: FieldError[]) =>
   problem(400, `The article is not valid: ${errors.length} problem(s), listed in errors.`, { type: "invalid-article", errors });
 
@@ -85,12 +94,21 @@ api.get("/articles", async (c) => {
   if (!Number.isInteger(size) || size < 1 || size > PAGE_MAX) {
     problem(400, `limit must be an integer from 1 to ${PAGE_MAX}.`, { errors: [{ field: "limit", reason: `must be 1-${PAGE_MAX}` }] });
   }
+  // Anonymous readers see what is public; the token's holder sees scheduled articles too, marked.
+  const owner = await isPublisher(c);
+  const state = (c.req.query("state") ?? (owner ? "all" : "live")) as ListState;
+  if (!STATES.includes(state)) {
+    problem(400, `state must be one of ${STATES.join(", ")}.`, { errors: [{ field: "state", reason: `must be ${STATES.join(", ")}` }] });
+  }
+  if (state !== "live" && !owner) {
+    problem(401, "Scheduled articles are listed only with Authorization: Bearer <token>.", { headers: { "WWW-Authenticate": "Bearer" } });
+  }
   const cursor = c.req.query("cursor");
-  const items = await publisher(c.env).list(size + 1, cursor ? decodeCursor(cursor) : undefined);
+  const items = await publisher(c.env).list(size + 1, cursor ? decodeCursor(cursor) : undefined, state);
   const page = items.slice(0, size);
   const last = page.at(-1);
   return c.json({
-    items: page,
+    items: page.map((item) => ({ article: item.article, etag: item.etag, ...stateOf(item) })),
     nextCursor: items.length > size && last ? encodeCursor(Date.parse(last.article.published), last.article.id) : null,
   });
 });
@@ -98,8 +116,12 @@ api.get("/articles", async (c) => {
 api.get("/articles/:id", async (c) => {
   const id = checkId(c.req.param("id"));
   const found = await publisher(c.env).get(id);
-  if (!found) return problem(404, `There is no article ${id}.`);
-  return c.json(found.article, 200, { ETag: found.etag });
+  // A scheduled article does not exist for anyone but the token's holder: the same 404 as no article.
+  if (!found || (found.scheduled && !(await isPublisher(c)))) return problem(404, `There is no article ${id}.`);
+  const state = stateOf(found);
+  // The body stays the article as a PUT takes it back; where it stands goes in a header.
+  const marked = state.state === "scheduled" ? `scheduled; goes-live="${state.goesLiveAt}"` : "live";
+  return c.json(found.article, 200, { ETag: found.etag, "Article-State": marked });
 });
 
 api.put("/articles/:id", requireToken, limit(ARTICLE_MAX_BYTES), async (c) => {
@@ -119,7 +141,7 @@ api.put("/articles/:id", requireToken, limit(ARTICLE_MAX_BYTES), async (c) => {
       submission.ifNoneMatch ? `Article ${id} already exists.` : `Article ${id} has changed since you read it (If-Match).`,
     );
   }
-  const body = { article: outcome.article, status: outcome.status, warnings: result.warnings };
+  const body = { article: outcome.article, status: outcome.status, ...stateOf(outcome), warnings: result.warnings };
   return answer(c, written, body, outcome.status === "created" ? 201 : 200, { ETag: outcome.etag });
 });
 
@@ -146,7 +168,9 @@ api.post("/batch", requireToken, limit(BATCH_MAX_BYTES), async (c) => {
     writeOptions(c),
   );
   const results = written.outcome.map((o, i) =>
-    o.status === "precondition-failed" ? o : { id: o.article.id, status: o.status, etag: o.etag, warnings: accepted[i]?.warnings ?? [] },
+    o.status === "precondition-failed"
+      ? o
+      : { id: o.article.id, status: o.status, etag: o.etag, ...stateOf(o), warnings: accepted[i]?.warnings ?? [] },
   );
   return answer(c, written, { results }, 200);
 });

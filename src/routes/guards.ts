@@ -22,5 +22,15 @@ export const requireToken = async (c: Context<Env_>, next: () => Promise<void>) 
   })(c, next);
 };
 
+/**
+ * Whether a read is the publisher's: with no Authorization header it is anonymous; with
+ * one, the token must be right (a wrong one is refused, never silently read as anonymous).
+ */
+export async function isPublisher(c: Context<Env_>): Promise<boolean> {
+  if (c.req.header("Authorization") === undefined) return false;
+  await requireToken(c, async () => {}); // throws the 401 (or 400, 503) when the token is not the one
+  return true;
+}
+
 export const limit = (maxSize: number) =>
   bodyLimit({ maxSize, onError: () => problemResponse(413, `The body is larger than the ${maxSize / 1024 / 1024} MiB limit.`) });

@@ -37,7 +37,7 @@ pages.get("/articles/:id", (c) => {
       if ("retracted" in stored) throw errorPage(410, "This article has been retracted");
       article = stored.article;
       return {
-        etag: await etagOf(c.env, await sha256Base64url(JSON.stringify(article)), "page"),
+        etag: await etagOf(c.env, sha256Base64url(JSON.stringify(article)), "page"),
         lastModified: Date.parse(article.updated),
       };
     },
