@@ -66,7 +66,7 @@ export class PollCounter {
     for (const c of clients) {
       const salt = this.salts.get(c.day);
       if (salt === undefined) continue; // a day whose salt is gone: it can no longer be counted without counting twice
-      hashed.push({ day: c.day, feed: c.feed, agent: c.agent, kind: c.kind, hash: await sha256Base64url(`${salt}\n${c.ip}\n${c.ua}`, 12) });
+      hashed.push({ day: c.day, feed: c.feed, agent: c.agent, kind: c.kind, hash: sha256Base64url(`${salt}\n${c.ip}\n${c.ua}`, 12) });
     }
     return { id: crypto.randomUUID(), usage: [...tally.usage.values()], reports: [...tally.reports.values()], clients: hashed };
   }
