@@ -1,5 +1,6 @@
-import { env } from "cloudflare:test";
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
+import app from "../src/index";
 import { evictCounter } from "../src/stats/counter";
 import { type FeedDay, StatsReportSchema } from "../src/stats/report";
 import { AUTH, makeArticle, publish, request, SETTINGS } from "./helpers";
@@ -74,6 +75,33 @@ describe("counting polls as the feeds answer them", () => {
         reasons: ["unconditional"],
       },
     ]);
+  });
+});
+
+describe("a poll's own path", () => {
+  it("never waits for the statistics: the flush it starts runs after the answer", async () => {
+    await publish([makeArticle()]);
+    let release = () => {};
+    const recorded: unknown[] = [];
+    const store = {
+      idFromName: () => env.STATS_STORE.idFromName("stats"),
+      get: () => ({
+        salts: async () => ({}),
+        record: (batch: unknown) => {
+          recorded.push(batch);
+          return new Promise<void>((resolve) => {
+            release = resolve;
+          });
+        },
+      }),
+    } as unknown as Env["STATS_STORE"];
+    const ctx = createExecutionContext();
+    const res = await app.request("/feed.xml", from("192.0.2.1", NEWSBOAT), { ...env, STATS_STORE: store }, ctx);
+    expect(res.status).toBe(200); // answered while the store still holds the flush
+    await new Promise((r) => setTimeout(r, 10));
+    expect(recorded).toHaveLength(1);
+    release();
+    await waitOnExecutionContext(ctx);
   });
 });
 
