@@ -32,11 +32,15 @@ describe("counting polls as the feeds answer them", () => {
     expect((await request("/feed.xml", { method: "HEAD", ...from("192.0.2.1", NEWSBOAT) })).status).toBe(200);
     expect((await request("/feed.xml", from("192.0.2.1", NEWSBOAT), { POLL_MIN_INTERVAL: "600" })).status).toBe(200);
     expect((await request("/feed.xml", from("192.0.2.1", NEWSBOAT), { POLL_MIN_INTERVAL: "600" })).status).toBe(429);
+    await publish([makeArticle({ id: "second", published: "2026-03-02T09:00:00+01:00" })]);
+    const delta = await request("/feed.xml", from("192.0.2.1", NEWSBOAT, { "A-IM": "feed", "If-None-Match": etag }));
+    expect(delta.status).toBe(226);
+    const deltaBytes = (await delta.arrayBuffer()).byteLength;
     const day = await latest();
     expect(day.date).toBe(new Date().toISOString().slice(0, 10));
     const feed = day.feeds.find((f) => f.feed === "/feed.xml");
-    expect(feed).toMatchObject({ subscribers: 1, polls: 5, conditionalShare: 0.2, bytes: 2 * body.byteLength });
-    expect(feed?.readers).toEqual([{ name: "newsboat", kind: "reader", subscribers: 1, clients: 1, polls: 5 }]);
+    expect(feed).toMatchObject({ subscribers: 1, polls: 6, conditionalShare: 2 / 6, bytes: 2 * body.byteLength + deltaBytes });
+    expect(feed?.readers).toEqual([{ name: "newsboat", kind: "reader", subscribers: 1, clients: 1, polls: 6 }]);
   });
 
   it("counts the current documents of every scope and format, not archive pages or unknown feeds", async () => {
