@@ -53,7 +53,7 @@ export interface Client {
 }
 
 /** Distinct clients one flush carries at most (about 30 MB of an isolate's 128): past it, polls still count, new clients wait. */
-export const CLIENTS_MAX = 100_000;
+const CLIENTS_MAX = 100_000;
 /** Rows (per feed and agent, or aggregator and feed id) one flush carries at most: User-Agents are the client's to invent. */
 export const ROWS_MAX = 10_000;
 /** Where the polls of agents past ROWS_MAX go. */
