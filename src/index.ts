@@ -7,8 +7,10 @@ import { assets } from "./routes/assets";
 import { feeds } from "./routes/feeds";
 import { media } from "./routes/media";
 import { pages } from "./routes/pages";
+import { statsApi, statsPages } from "./routes/stats";
 
 export { Publisher } from "./publisher";
+export { StatsStore } from "./stats/store";
 
 const app = new Hono<{ Bindings: Env }>();
 
@@ -18,7 +20,9 @@ app.use(async (c, next) => {
   c.res.headers.set("Date", dateHeader());
 });
 
+app.route("/api/stats", statsApi);
 app.route("/api", api);
+app.route("/stats", statsPages);
 app.route("/", feeds);
 app.route("/", pages);
 app.route("/", media);

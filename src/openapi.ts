@@ -2,6 +2,8 @@ import * as z from "zod";
 import { ArticleSchema } from "./article";
 import { MEDIA_NAME_RULE, MEDIA_TYPES } from "./media";
 import type { Settings } from "./settings";
+import { StatsReportSchema } from "./stats/report";
+import { RETENTION_DAYS } from "./stats/store";
 
 const json = (schema: object) => ({ "application/json": { schema } });
 const problem = (description: string) => ({
@@ -93,6 +95,7 @@ export function openApiDocument(settings: Settings) {
             },
           },
         },
+        StatsReport: z.toJSONSchema(StatsReportSchema, { io: "output" }),
         Warning: { type: "object", properties: { field: { type: "string" }, reason: { type: "string" } } },
         Media: {
           type: "object",
@@ -225,6 +228,36 @@ export function openApiDocument(settings: Settings) {
               }),
             },
             "401": writeErrors["401"],
+          },
+        },
+      },
+      "/stats": {
+        get: {
+          summary:
+            "Subscriber statistics per day and feed: estimated subscribers by reader, polls, conditional share, bytes, impolite clients",
+          security: auth,
+          parameters: [
+            {
+              name: "days",
+              in: "query",
+              schema: { type: "integer", minimum: 1, maximum: RETENTION_DAYS, default: 30 },
+              description: "The last days, today (UTC) included",
+            },
+            {
+              name: "feed",
+              in: "query",
+              schema: { type: "string" },
+              description: "One current feed's path (/feed.xml, /sections/world/atom.xml); the total comes too",
+            },
+          ],
+          responses: {
+            "200": {
+              description: `One entry a day, oldest first; days older than ${RETENTION_DAYS} are dropped`,
+              content: json(ref("StatsReport")),
+            },
+            "400": problem("days or feed is not valid (errors names it)"),
+            "401": writeErrors["401"],
+            "404": problem("Statistics are off (STATS=off)"),
           },
         },
       },

@@ -437,7 +437,7 @@ describe("routes", () => {
       components: { schemas: { Article: { properties: object } } };
     }>();
     expect(doc.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.paths)).toEqual(["/articles", "/articles/{id}", "/batch", "/backlog", "/media/{name}"]);
+    expect(Object.keys(doc.paths)).toEqual(["/articles", "/articles/{id}", "/batch", "/backlog", "/stats", "/media/{name}"]);
     expect(Object.keys(doc.components.schemas.Article.properties)).toEqual(
       expect.arrayContaining([
         "id",

@@ -149,8 +149,10 @@ async function respond(
   if (coding === "gzip") {
     // Only values are shared between requests: a promise or stream from another request's I/O may not be awaited here.
     r.gzip ??= await gzip(r.body);
+    c.set("bodyBytes", r.gzip.length);
     return new Response(r.gzip, { status, headers, encodeBody: "manual" });
   }
+  c.set("bodyBytes", r.body.length);
   return new Response(r.body, { status, headers });
 }
 

@@ -60,6 +60,8 @@ export interface Frame {
   title: string;
   /** The scopes whose feeds the page offers: in the head for feed readers, in the footer for people. */
   scopes: Pick<Scope, "kind" | "slug" | "name">[];
+  /** What only this page needs in its head (say, `<meta name="robots">`). */
+  head?: Html;
 }
 
 /**
@@ -79,6 +81,7 @@ export function layout(settings: Settings, frame: Frame, main: Html): Html {
 <link rel="stylesheet" href="${ASSETS.stylesheet.path}">
 <link rel="icon" type="image/svg+xml" href="${ASSETS.icon.path}">
 ${discovery(settings, frame.scopes)}
+${frame.head ?? ""}
 </head>
 <body>
 <header class="masthead"><div class="wrap">

@@ -58,6 +58,10 @@ code { background: var(--code); padding: 0 .2em; border-radius: .2em; font-size:
 pre code { background: none; padding: 0; }
 table { display: block; max-width: 100%; overflow-x: auto; border-collapse: collapse; }
 td, th { border: 1px solid var(--rule); padding: .3rem .5rem; }
+td.n { text-align: end; font-variant-numeric: tabular-nums; }
+.legend { list-style: none; padding: 0; font-size: .85rem; }
+.swatch { display: inline-block; inline-size: 1em; block-size: .3em; margin-inline-end: .4em; vertical-align: middle; }
+.chart text { fill: currentColor; }
 .colophon { border-block-start: 1px solid var(--rule); padding-block: 1.5rem 2.5rem; font-size: .9rem; color: var(--muted); }
 .colophon h2 { font-size: 1rem; color: var(--fg); }
 .colophon ul { padding-inline-start: 1.2rem; }

@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { type FeedFormat, FORMATS } from "../feed/formats";
 import { type Representation, serveFeed } from "../feed/serve";
 import { FEED_VARY, wantsPreview } from "../http/negotiate";
@@ -8,6 +8,7 @@ import { methodNotAllowed } from "../problem";
 import { renderOpml } from "../render/opml";
 import { feedPreview } from "../render/preview";
 import { settingsFrom } from "../settings";
+import { countPolls } from "../stats/polls";
 import { readScopes, type ScopeList } from "../store";
 import { ARCHIVE, pageOf, SCOPE_PREFIXES, scopeOf } from "./scoped";
 
@@ -29,10 +30,13 @@ for (const [kind, prefix] of SCOPE_PREFIXES) {
       vary: FEED_VARY,
       private: true,
     };
-    for (const path of [`${prefix}/${file}`, `${prefix}${ARCHIVE}/${file}`]) {
-      feeds.get(path, politePolling, (c) => serveFeed(c, scopeOf(c, kind), pageOf(c), wantsPreview(c, type) ? preview : document));
-      feeds.all(path, methodNotAllowed("GET, HEAD"));
-    }
+    const serve = (c: Context<{ Bindings: Env }>) => serveFeed(c, scopeOf(c, kind), pageOf(c), wantsPreview(c, type) ? preview : document);
+    const current = `${prefix}/${file}`;
+    const archive = `${prefix}${ARCHIVE}/${file}`;
+    // Subscribers poll the current documents; archive pages are read once, not polled.
+    feeds.get(current, countPolls, politePolling, serve);
+    feeds.get(archive, politePolling, serve);
+    for (const path of [current, archive]) feeds.all(path, methodNotAllowed("GET, HEAD"));
   }
 }
 

@@ -1,0 +1,109 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Browser, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startWranglerDev, type WranglerDev } from "../../scripts/serving";
+
+const PORT = 9000 + Math.floor(Math.random() * 90);
+const ORIGIN = `http://127.0.0.1:${PORT}`;
+const TOKEN = "e2e-stats-token";
+let wrangler: WranglerDev | undefined;
+let browser: Browser | undefined;
+let state: string;
+
+const poll = (path: string, ua: string, headers: Record<string, string> = {}) =>
+  fetch(`${ORIGIN}${path}`, { headers: { "User-Agent": ua, ...headers } }).then(async (r) => {
+    await r.arrayBuffer();
+    return r;
+  });
+
+beforeAll(async () => {
+  state = await mkdtemp(join(tmpdir(), "feedwire-e2e-stats-"));
+  wrangler = await startWranglerDev(PORT, {
+    args: ["--persist-to", state],
+    vars: { PUBLISH_TOKEN: TOKEN, SITE_URL: ORIGIN, STATS_FLUSH_SECONDS: "1" },
+  });
+  const res = await fetch(`${ORIGIN}/api/articles/stats-story`, {
+    method: "PUT",
+    headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
+    body: JSON.stringify({
+      title: "Counted",
+      authors: [{ name: "Ann Writer" }],
+      published: "2026-05-01T10:00:00+02:00",
+      summary: "Polled.",
+    }),
+  });
+  expect(res.status).toBe(201);
+  const first = await poll("/feed.xml", "Newsboat/2.36.0 (Linux x86_64)");
+  await poll("/feed.xml", "Newsboat/2.36.0 (Linux x86_64)", { "If-None-Match": first.headers.get("ETag") ?? "" });
+  await poll("/atom.xml", "Feedly/1.0 (poller; 131 subscribers;)");
+  for (let i = 0; i < 3; i++) await poll("/feed.json", "GreedyFetcher/0.1");
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await wrangler?.stop();
+  await rm(state, { recursive: true, force: true });
+});
+
+describe("the /stats page in Chromium", () => {
+  it("asks for the token, keeps it for the tab only, and shows the chart, readers and etiquette", async () => {
+    const context = await (browser as Browser).newContext();
+    const page = await context.newPage();
+    const requests: string[] = [];
+    const problems: string[] = [];
+    page.on("request", (r) => requests.push(r.url()));
+    page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+    page.on("pageerror", (e) => problems.push(e.message));
+
+    await page.goto(`${ORIGIN}/stats`);
+    await expect(page.locator("#token-form").isVisible()).resolves.toBe(true);
+    await page.fill("input[name=token]", TOKEN);
+    await page.click("#token-form button");
+    await page.waitForSelector("#chart");
+
+    expect(await page.locator("#chart polyline").count()).toBe(4); // the total and three feeds
+    const row = (table: string, name: string) => page.locator(`${table} tr`, { hasText: name }).locator("td").allTextContents();
+    expect((await row("#readers", "Feedly")).slice(0, 3)).toEqual(["Feedly", "aggregator", "131"]);
+    expect((await row("#readers", "newsboat")).slice(0, 3)).toEqual(["newsboat", "reader", "1"]);
+    expect((await row("#etiquette", "GreedyFetcher")).slice(0, 2)).toEqual(["GreedyFetcher", "unconditional"]);
+    expect(await page.locator("#token-form").isVisible()).toBe(false);
+    expect(await page.evaluate(() => [sessionStorage.getItem("feedwire-stats-token"), localStorage.length])).toEqual([TOKEN, 0]);
+    expect((await context.cookies()).length).toBe(0);
+
+    await page.reload();
+    await page.waitForSelector("#chart"); // the tab still holds the token
+    await page.selectOption("#days", "7");
+    await page.locator("#chart polyline").first().waitFor();
+
+    expect(requests.every((url) => url.startsWith(`${ORIGIN}/`))).toBe(true);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("drops a token the server refuses and asks again", async () => {
+    const context = await (browser as Browser).newContext();
+    const page = await context.newPage();
+    await page.goto(`${ORIGIN}/stats`);
+    await page.fill("input[name=token]", "wrong");
+    await page.click("#token-form button");
+    await page.locator("#report", { hasText: "refused" }).waitFor();
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await page.locator("#token-form").isVisible()).toBe(true);
+    await context.close();
+  });
+
+  it("a new tab starts without the token", async () => {
+    const context = await (browser as Browser).newContext();
+    const page = await context.newPage();
+    await page.goto(`${ORIGIN}/stats`);
+    expect(await page.locator("#token-form").isVisible()).toBe(true);
+    expect(await page.locator("#chart").count()).toBe(0);
+    await context.close();
+  });
+});
