@@ -98,6 +98,21 @@ describe("the /stats page in Chromium", () => {
     await context.close();
   });
 
+  it.each([
+    [390, "dark"],
+    [1280, "light"],
+  ] as const)("reads at %i px (%s): no horizontal scroll; a screenshot for a person to look at", async (width, colorScheme) => {
+    const context = await (browser as Browser).newContext({ viewport: { width, height: 900 }, colorScheme });
+    const page = await context.newPage();
+    await page.goto(`${ORIGIN}/stats`);
+    await page.fill("input[name=token]", TOKEN);
+    await page.click("#token-form button");
+    await page.waitForSelector("#etiquette");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await page.screenshot({ path: `test/screenshots/stats-${width}.png`, fullPage: true });
+    await context.close();
+  });
+
   it("a new tab starts without the token", async () => {
     const context = await (browser as Browser).newContext();
     const page = await context.newPage();
