@@ -108,7 +108,9 @@ describe("the /stats page in Chromium", () => {
     await page.fill("input[name=token]", TOKEN);
     await page.click("#token-form button");
     await page.waitForSelector("#etiquette");
-    expect(await page.evaluate<number>("document.documentElement.scrollWidth - document.documentElement.clientWidth")).toBeLessThanOrEqual(0);
+    expect(await page.evaluate<number>("document.documentElement.scrollWidth - document.documentElement.clientWidth")).toBeLessThanOrEqual(
+      0,
+    );
     await page.screenshot({ path: `test/screenshots/stats-${width}.png`, fullPage: true });
     await context.close();
   });
