@@ -26,16 +26,9 @@ export interface Batch {
   clients: HashedClient[];
 }
 
-export interface UsageRow extends Record<string, SqlStorageValue> {
-  day: number;
-  feed: string;
-  agent: string;
-  kind: AgentKind;
-  polls: number;
-  conditional: number;
-  bytes: number;
+/** A stored usage row: the tally's Usage, with the day's distinct clients of that feed and agent. */
+export interface UsageRow extends Usage, Record<string, SqlStorageValue> {
   clients: number;
-  sample: string;
 }
 
 export interface ReportRow extends Record<string, SqlStorageValue> {
