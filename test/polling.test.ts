@@ -34,4 +34,21 @@ describe("polite polling", () => {
     expect((await request("/feed.json", from("192.0.2.3"), THROTTLED)).status).toBe(200);
     expect((await request("/atom.xml", from("192.0.2.3"), THROTTLED)).status).toBe(429);
   });
+
+  it("never throttles a person reloading a feed's preview, nor counts it against their feed reader", async () => {
+    await publish([makeArticle()]);
+    const navigation = { "Sec-Fetch-Dest": "document", "Sec-Fetch-Mode": "navigate", Accept: "text/html,*/*;q=0.8" };
+    for (let i = 0; i < 3; i++) {
+      const res = await request("/feed.xml", from("192.0.2.5", navigation), THROTTLED);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
+    }
+    // The reader on the same address still gets its first fetch, and is throttled on its second.
+    expect((await request("/feed.xml", from("192.0.2.5"), THROTTLED)).headers.get("Content-Type")).toBe(
+      "application/rss+xml; charset=utf-8",
+    );
+    expect((await request("/feed.xml", from("192.0.2.5"), THROTTLED)).status).toBe(429);
+    // A navigation that asks for the feed itself gets the feed, and is throttled like any fetch of it.
+    expect((await request("/feed.xml", from("192.0.2.5", { ...navigation, Accept: "application/rss+xml" }), THROTTLED)).status).toBe(429);
+  });
 });

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import { problemResponse } from "../problem";
 import { settingsFrom } from "../settings";
 
@@ -12,10 +12,12 @@ const KEPT_CLIENTS = 10_000;
  * Conditional requests are never throttled (a 304 costs nothing). Kept per isolate: no
  * storage, no I/O, so a throttled request costs less than the feed would have; a client
  * spread over many isolates may get a little more through, which is fine for politeness.
+ * Only feed documents are throttled: a person reloading a feed's preview is not polling.
+ * Returns the 429, or undefined when the request may go on (and is then recorded).
  */
-export const politePolling: MiddlewareHandler<{ Bindings: Env }> = async (c, next) => {
+export function tooSoon(c: Context<{ Bindings: Env }>): Response | undefined {
   const interval = settingsFrom(c.env).pollMinInterval * 1000;
-  if (!interval || c.req.header("If-None-Match") !== undefined || c.req.header("If-Modified-Since") !== undefined) return next();
+  if (!interval || c.req.header("If-None-Match") !== undefined || c.req.header("If-Modified-Since") !== undefined) return undefined;
   const key = `${c.req.header("CF-Connecting-IP") ?? "local"} ${c.req.path}`;
   const now = Date.now();
   const last = lastFetch.get(key);
@@ -30,5 +32,5 @@ export const politePolling: MiddlewareHandler<{ Bindings: Env }> = async (c, nex
   lastFetch.delete(key);
   lastFetch.set(key, now);
   if (lastFetch.size > KEPT_CLIENTS) lastFetch.delete(lastFetch.keys().next().value ?? "");
-  return next();
-};
+  return undefined;
+}

@@ -3,7 +3,7 @@ import { type FeedFormat, FORMATS } from "../feed/formats";
 import { type Representation, serveFeed } from "../feed/serve";
 import { FEED_VARY, wantsPreview } from "../http/negotiate";
 import { etagOf, serveVersioned } from "../http/representation";
-import { politePolling } from "../http/throttle";
+import { tooSoon } from "../http/throttle";
 import { methodNotAllowed } from "../problem";
 import { renderOpml } from "../render/opml";
 import { feedPreview } from "../render/preview";
@@ -30,12 +30,15 @@ for (const [kind, prefix] of SCOPE_PREFIXES) {
       vary: FEED_VARY,
       private: true,
     };
-    const serve = (c: Context<{ Bindings: Env }>) => serveFeed(c, scopeOf(c, kind), pageOf(c), wantsPreview(c, type) ? preview : document);
+    const serve = (c: Context<{ Bindings: Env }>) =>
+      wantsPreview(c, type)
+        ? serveFeed(c, scopeOf(c, kind), pageOf(c), preview)
+        : (tooSoon(c) ?? serveFeed(c, scopeOf(c, kind), pageOf(c), document));
     const current = `${prefix}/${file}`;
     const archive = `${prefix}${ARCHIVE}/${file}`;
     // Subscribers poll the current documents; archive pages are read once, not polled.
-    feeds.get(current, countPolls, politePolling, serve);
-    feeds.get(archive, politePolling, serve);
+    feeds.get(current, countPolls, serve);
+    feeds.get(archive, serve);
     for (const path of [current, archive]) feeds.all(path, methodNotAllowed("GET, HEAD"));
   }
 }
