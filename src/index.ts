@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { dateHeader } from "./http/date";
+import { forPeople } from "./http/errors";
 import { problemResponse } from "./problem";
 import { api } from "./routes/api";
 import { assets } from "./routes/assets";
@@ -14,9 +15,12 @@ export { StatsStore } from "./stats/store";
 
 const app = new Hono<{ Bindings: Env }>();
 
-// Every response, 304s and errors included, carries Date; workerd adds none (Cloudflare's edge does).
+// Every problem, thrown or returned, reaches a person's browser as a page (src/http/errors.ts); and every
+// response, 304s and errors included, carries Date: workerd adds none (Cloudflare's edge does).
 app.use(async (c, next) => {
   await next();
+  const res = forPeople(c, c.res);
+  if (res !== c.res) c.res = await res;
   c.res.headers.set("Date", dateHeader());
 });
 

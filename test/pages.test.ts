@@ -49,10 +49,52 @@ describe("an article page", () => {
 });
 
 describe("an address that is nothing", () => {
+  /** What Chromium sends when a person opens an address. */
+  const NAVIGATION = {
+    "Sec-Fetch-Dest": "document",
+    "Sec-Fetch-Mode": "navigate",
+    Accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+  };
+
   it("answers 404 as problem+json", async () => {
     const res = await request("/no/such/thing");
     expect(res.status).toBe(404);
     expect(res.headers.get("Content-Type")).toBe("application/problem+json");
+    expect(res.headers.get("Vary")).toBe("Sec-Fetch-Dest, Accept");
+  });
+
+  it.each([
+    ["/no/such/thing", "There is nothing at this address."],
+    ["/sections/nothing", "Nothing is published here: no article has this section, author, tag or page."],
+    ["/tags/Not-A-Slug/feed.xml", "Nothing is published here: no article has this section, author or tag."],
+  ])("%s answers a person's browser 404 with a page that says so", async (path, detail) => {
+    await publish([makeArticle()]);
+    const res = await request(path, { headers: NAVIGATION });
+    expect(res.status).toBe(404);
+    expect(res.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
+    expect(res.headers.get("Vary")).toBe("Sec-Fetch-Dest, Accept");
+    const page = await res.text();
+    expect(page).toContain("<h1>Not Found</h1>");
+    expect(page).toContain(`<p>${detail}</p>`);
+    expect(page).toContain(`<a href="${SETTINGS.siteUrl}/">The latest articles</a>`);
+    // The same address for a program: the problem, in the same words.
+    const problem = await request(path);
+    expect(problem.headers.get("Content-Type")).toBe("application/problem+json");
+    expect(((await problem.json()) as { detail: string }).detail).toBe(detail);
+  });
+
+  it("keeps the status and headers of any other problem: 405 with Allow, as a page", async () => {
+    const res = await request("/feed.xml", { method: "POST", headers: NAVIGATION });
+    expect(res.status).toBe(405);
+    expect(res.headers.get("Allow")).toBe("GET, HEAD");
+    expect(res.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
+  });
+
+  it("answers the API's problems as problem+json, even to a browser", async () => {
+    const res = await request("/api/articles/nothing-here", { headers: NAVIGATION });
+    expect(res.status).toBe(404);
+    expect(res.headers.get("Content-Type")).toBe("application/problem+json");
+    expect(res.headers.get("Vary")).toBeNull();
   });
 });
 

@@ -96,7 +96,7 @@ export function serveFeed(c: Context<{ Bindings: Env }>, scope: Pick<Scope, "kin
       const stored = await readFeedIndex(kv, KEYS.feed(scopeKey(scope), page), settings.responseCache ? INDEX_REUSE_MS : 0);
       // The main feed exists from the start; a scope or page exists once an article puts it there.
       if (!stored && (scope.kind !== "main" || page))
-        problem(404, "There is no such feed: no article has this section, author, tag or page.");
+        problem(404, "Nothing is published here: no article has this section, author, tag or page.");
       index = stored ?? EMPTY_FEED;
       const ready = await prepared(c.env, settings, scope, index, rep);
       view = ready.view;

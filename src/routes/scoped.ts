@@ -21,6 +21,7 @@ export const pageOf = (c: Context) => Number(c.req.param("page") ?? 0);
 export function scopeOf(c: Context, kind: Scope["kind"]): Pick<Scope, "kind" | "slug"> {
   if (kind === "main") return MAIN;
   const slug = c.req.param("slug") ?? "";
-  if (slug.length > SLUG_MAX || slugify(slug) !== slug) problem(404, "There is no such feed: no article has this section, author or tag.");
+  if (slug.length > SLUG_MAX || slugify(slug) !== slug)
+    problem(404, "Nothing is published here: no article has this section, author or tag.");
   return { kind, slug };
 }
