@@ -5,9 +5,11 @@
  *      by `npm run push`'s code (articles/s), and the reference worker (bench/reference.ts:
  *      the same bytes from memory);
  *   2. wrk at c=1, 16, 64 on a hot 200, a 304 and a miss (RESPONSE_CACHE=off),
- *      feedwire and reference interleaved, as requests/s and p50/p99;
+ *      feedwire and reference interleaved, as requests/s and p50/p99, each ratio the median
+ *      of many short rounds with a confidence interval;
  *   3. render CPU inside workerd (bench/render.ts);
- *   4. KV operations per request with 10, 10,000 and 100,000 articles (bench/kv-cost.test.ts);
+ *   4. KV operations per request with 10, 10,000 and 100,000 articles (bench/kv-cost.test.ts),
+ *      and a poll's own CPU in workerd against the floor (bench/poll-cpu.test.ts);
  *   5. the bundle, raw and gzipped (`wrangler deploy --dry-run`);
  *   6. publishing under load on an empty feedwire of its own (bench/publishing.ts).
  * The measured feedwire counts subscriber statistics (STATS=on), and wrk polls as a feed
@@ -27,8 +29,14 @@ const STATE = ".wrangler/bench-state";
 const PORTS = { publishing: 8800, feedwire: 8801, reference: 8802, render: 8803 };
 const TOKEN = "bench-token";
 const ORIGIN = `http://127.0.0.1:${PORTS.feedwire}`;
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+/**
+ * Many short rounds rather than a few long ones: on this shared machine one round's ratio
+ * ranges from 0.7 to 1.2 even between two copies of the reference, and short rounds keep
+ * each pair's two runs close in time, so the median of 21 stands on three times the pairs
+ * five 3 s rounds gave, in the same time.
+ */
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 21);
 /** Before each scenario and concurrency, per server: JIT and connection pools warm. */
 const WARM_UP_SECONDS = 2;
 /** After seeding and the restart, for the machine to settle before anything is timed. */
@@ -102,7 +110,33 @@ function wrk(url: string, connections: number, headers: string[] = [], seconds =
   return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]), p50: latency("50"), p99: latency("99"), errors };
 }
 
-type Row = { scenario: string; c: number; feedwire: WrkResult; reference: WrkResult; ratios: number[] };
+type Row = {
+  scenario: string;
+  c: number;
+  feedwire: WrkResult;
+  reference: WrkResult;
+  ratios: number[];
+  /** A distribution-free confidence interval of the median ratio, and its coverage. */
+  interval: { low: number; high: number; coverage: number };
+};
+
+/**
+ * The interval between the r-th smallest and r-th largest of n sorted values covers the
+ * median with probability 1 − 2·P(B < r), B ~ Binomial(n, ½): the largest r with at
+ * least 95 % (r = 6 of 21 gives 97 %), or the whole range when n is too small for that.
+ */
+function medianInterval(sorted: number[]): Row["interval"] {
+  const n = sorted.length;
+  let r = 1;
+  let below = 0.5 ** n; // P(B < r)
+  let term = n * 0.5 ** n; // P(B = r)
+  while (r + 1 <= n / 2 && 1 - 2 * (below + term) >= 0.95) {
+    below += term;
+    term = (term * (n - r)) / (r + 1);
+    r++;
+  }
+  return { low: sorted[r - 1] as number, high: sorted[n - r] as number, coverage: 1 - 2 * below };
+}
 
 /**
  * Both servers must give wrk's request the same answer (status, ETag, bytes) before either
@@ -137,7 +171,8 @@ async function compare(scenario: string, path: string, headers: string[] = []): 
       return { ...runs, ratio: runs.feedwire.rps / runs.reference.rps };
     }).sort((a, b) => a.ratio - b.ratio);
     const median = pairs[Math.floor(ROUNDS / 2)] as (typeof pairs)[number];
-    return { scenario, c, feedwire: median.feedwire, reference: median.reference, ratios: pairs.map((p) => p.ratio) };
+    const ratios = pairs.map((p) => p.ratio);
+    return { scenario, c, feedwire: median.feedwire, reference: median.reference, ratios, interval: medianInterval(ratios) };
   });
 }
 
@@ -158,14 +193,18 @@ async function renderFigures(): Promise<Record<string, number>> {
   }
 }
 
-function kvCosts(): Record<string, Record<string, number>> {
+/** The in-workerd figures (bench/vitest.config.ts): KV operations per request and a poll's CPU. */
+function workerdFigures(): { kv: Record<string, Record<string, number>>; pollCpu: Record<string, number> } {
   const out = execFileSync("vitest", ["run", "--config", "bench/vitest.config.ts"], {
     encoding: "utf8",
     env: { ...process.env, NO_COLOR: "1" },
   });
-  const line = out.split("\n").find((l) => l.startsWith("KVCOST "));
-  if (!line) throw new Error(`no KVCOST line in:\n${out}`);
-  return JSON.parse(line.slice("KVCOST ".length));
+  const figure = (tag: string) => {
+    const line = out.split("\n").find((l) => l.startsWith(`${tag} `));
+    if (!line) throw new Error(`no ${tag} line in:\n${out}`);
+    return JSON.parse(line.slice(tag.length + 1));
+  };
+  return { kv: figure("KVCOST"), pollCpu: figure("POLLCPU") };
 }
 
 async function bundle() {
@@ -237,21 +276,27 @@ try {
 }
 results.http = rows;
 results.render = await renderFigures();
-results.kv = kvCosts();
+Object.assign(results, workerdFigures());
 results.bundle = await bundle();
 await writeFile("bench/results.json", `${JSON.stringify(results, null, 2)}\n`);
 
 const lines = [
   `feedwire benchmark, ${results.date}, ${results.machine}, wrk -t1, ${ROUNDS} rounds of ${SECONDS} s each, 10,000 articles, ${results.itemsInFeed} in /feed.xml`,
+  "ratio: the median of the rounds' ratios, [a distribution-free confidence interval of it], then every round's",
   `statistics on (STATS_FLUSH_SECONDS=${STATS.STATS_FLUSH_SECONDS}); hot 200 and 304 polled as "${READER.slice(12)}": ${(results.stats as { counted: { polls: number } }).counted.polls.toLocaleString("en")} polls counted`,
   "",
 ];
-lines.push("scenario           c   feedwire req/s  reference req/s  ratio (all rounds)   p50 ms (fw/ref)  p99 ms (fw/ref)  errors");
+lines.push(
+  "scenario           c   feedwire req/s  reference req/s  ratio [interval]   p50 ms (fw/ref)  p99 ms (fw/ref)  errors  all rounds",
+);
 for (const r of rows) {
+  const ratio = `${fixed(r.feedwire.rps / r.reference.rps)} [${fixed(r.interval.low)} ${fixed(r.interval.high)}]`;
   lines.push(
-    `${r.scenario.padEnd(17)} ${String(r.c).padStart(3)}  ${fixed(r.feedwire.rps, 0).padStart(14)}  ${fixed(r.reference.rps, 0).padStart(15)}  ${`${fixed(r.feedwire.rps / r.reference.rps)} (${r.ratios.map((x) => fixed(x)).join(" ")})`.padEnd(19)}  ${`${fixed(r.feedwire.p50)}/${fixed(r.reference.p50)}`.padStart(15)}  ${`${fixed(r.feedwire.p99)}/${fixed(r.reference.p99)}`.padStart(15)}  ${r.feedwire.errors + r.reference.errors}`,
+    `${r.scenario.padEnd(17)} ${String(r.c).padStart(3)}  ${fixed(r.feedwire.rps, 0).padStart(14)}  ${fixed(r.reference.rps, 0).padStart(15)}  ${ratio.padEnd(17)}  ${`${fixed(r.feedwire.p50)}/${fixed(r.reference.p50)}`.padStart(15)}  ${`${fixed(r.feedwire.p99)}/${fixed(r.reference.p99)}`.padStart(15)}  ${String(r.feedwire.errors + r.reference.errors).padStart(6)}  ${r.ratios.map((x) => fixed(x)).join(" ")}`,
   );
 }
+const coverage = rows[0]?.interval.coverage ?? Number.NaN;
+lines.push(`(intervals cover the median ratio with ${fixed(coverage * 100, 1)} % confidence)`);
 const render = results.render as Record<string, number>;
 const ms = (key: string) => fixed(render[key] ?? Number.NaN, 3);
 lines.push("", "render CPU to bytes in workerd, median ms, 50 / 500 items");
@@ -270,6 +315,12 @@ lines.push("", "KV operations per /feed.xml request (reads; no list, no write)")
 for (const [size, c] of Object.entries(results.kv as Record<string, Record<string, number>>)) {
   lines.push(`  ${Number(size).toLocaleString("en").padStart(7)} articles: miss ${c.miss}, hot ${c.hot}, 304 ${c.notModified}`);
 }
+const cpu = results.pollCpu as Record<string, number>;
+lines.push(
+  "",
+  "a poll's CPU in workerd, median µs (the floor: a Response of the same bytes from memory, as the reference does)",
+  `  hot 200: ${fixed(cpu["hot 200"] ?? Number.NaN, 0)} (statistics off: ${fixed(cpu["hot 200, statistics off"] ?? Number.NaN, 0)}), floor ${fixed(cpu["floor 200"] ?? Number.NaN, 0)}; 304: ${fixed(cpu["304"] ?? Number.NaN, 0)}, floor ${fixed(cpu["floor 304"] ?? Number.NaN, 0)}`,
+);
 const b = results.bundle as { rawKiB: number; gzipKiB: number };
 lines.push("", `bundle: ${fixed(b.rawKiB, 1)} KiB raw, ${fixed(b.gzipKiB, 1)} KiB gzipped`);
 const pub = results.publishing as PublishingFigures;
