@@ -1,17 +1,13 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import axe from "axe-core";
-import { type Browser, type BrowserContext, chromium } from "playwright-core";
+import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readContentFiles, readMediaFiles } from "../../scripts/cli";
 import { startWranglerDev, type WranglerDev } from "../../scripts/serving";
 import { push, pushMedia } from "../../scripts/sync";
+import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, launchChromium, SCREENSHOTS, VIEWPORTS } from "./chromium";
 
-/** Debian's chromium (`apt-get install chromium`; .ci/run does): no browser is downloaded. */
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
-/** Written for a person to look at; git-ignored. */
-const SCREENSHOTS = "test/screenshots";
 const PORT = 8900 + Math.floor(Math.random() * 90);
 const ORIGIN = `http://127.0.0.1:${PORT}`;
 const TOKEN = "browser-token";
@@ -32,12 +28,6 @@ const PAGES: [name: string, path: string][] = [
   ["preview-author", "/authors/mark-browne/atom.xml"],
   ["preview-tag", "/tags/climate/feed.json"],
 ];
-/** A phone in dark mode and a desktop in light mode: both colour schemes go through axe's contrast checks. */
-const VIEWPORTS = [
-  { width: 390, height: 844, colorScheme: "dark" as const },
-  { width: 1280, height: 900, colorScheme: "light" as const },
-];
-
 let wrangler: WranglerDev | undefined;
 let state: string;
 let browser: Browser | undefined;
@@ -56,10 +46,7 @@ beforeAll(async () => {
   expect((await pushMedia(remote, await readMediaFiles())).failed).toEqual([]);
   expect((await push(remote, await readContentFiles(), ORIGIN)).failed).toEqual([]);
   await mkdir(SCREENSHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  });
+  browser = await launchChromium();
   for (const { width, height, colorScheme } of VIEWPORTS)
     contexts.set(width, await browser.newContext({ viewport: { width, height }, colorScheme }));
 });
@@ -104,16 +91,8 @@ describe.each(VIEWPORTS)("in Chromium at $width px ($colorScheme)", ({ width }) 
       expect((await context.request.get(href)).status(), href).toBe(200);
     }
     expect(failed).toEqual([]);
-    // No horizontal scrolling. (Page expressions are strings: this project's TypeScript has no DOM types.)
-    expect(await page.evaluate<number>("document.documentElement.scrollWidth - document.documentElement.clientWidth")).toBeLessThanOrEqual(
-      0,
-    );
-    // axe-core: no serious or critical violation.
-    await page.addScriptTag({ content: axe.source });
-    const results = await page.evaluate<axe.AxeResults>("axe.run()");
-    expect(results.passes.length).toBeGreaterThan(0); // it did run
-    const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-    expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+    await expectNoHorizontalScroll(page);
+    await expectNoSeriousAxeViolations(page);
     // The first item's link to its page here (an article with a canonical url of its own links there), followed as a person would.
     if (name !== "article") {
       await page.locator(`.story h2 a[href^="${ORIGIN}/articles/"]`).first().click();

@@ -1,13 +1,14 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWranglerDev, type WranglerDev } from "../../scripts/serving";
+import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, launchChromium, SCREENSHOTS, VIEWPORTS } from "./chromium";
 
 const PORT = 9000 + Math.floor(Math.random() * 90);
 const ORIGIN = `http://127.0.0.1:${PORT}`;
-const TOKEN = "e2e-stats-token";
+const TOKEN = "browser-stats-token";
 let wrangler: WranglerDev | undefined;
 let browser: Browser | undefined;
 let state: string;
@@ -19,7 +20,7 @@ const poll = (path: string, ua: string, headers: Record<string, string> = {}) =>
   });
 
 beforeAll(async () => {
-  state = await mkdtemp(join(tmpdir(), "feedwire-e2e-stats-"));
+  state = await mkdtemp(join(tmpdir(), "feedwire-browser-stats-"));
   wrangler = await startWranglerDev(PORT, {
     args: ["--persist-to", state],
     vars: { PUBLISH_TOKEN: TOKEN, SITE_URL: ORIGIN, STATS_FLUSH_SECONDS: "1" },
@@ -39,10 +40,8 @@ beforeAll(async () => {
   await poll("/feed.xml", "Newsboat/2.36.0 (Linux x86_64)", { "If-None-Match": first.headers.get("ETag") ?? "" });
   await poll("/atom.xml", "Feedly/1.0 (poller; 131 subscribers;)");
   for (let i = 0; i < 3; i++) await poll("/feed.json", "GreedyFetcher/0.1");
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  });
+  await mkdir(SCREENSHOTS, { recursive: true });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -50,6 +49,9 @@ afterAll(async () => {
   await wrangler?.stop();
   await rm(state, { recursive: true, force: true });
 });
+
+/** The cells of the first row of `table` that mentions `name`. */
+const row = (page: Page, table: string, name: string) => page.locator(`${table} tr`, { hasText: name }).locator("td").allTextContents();
 
 describe("the /stats page in Chromium", () => {
   it("asks for the token, keeps it for the tab only, and shows the chart, readers and etiquette", async () => {
@@ -68,12 +70,11 @@ describe("the /stats page in Chromium", () => {
     await page.waitForSelector("#chart");
 
     expect(await page.locator("#chart polyline").count()).toBe(4); // the total and three feeds
-    const row = (table: string, name: string) => page.locator(`${table} tr`, { hasText: name }).locator("td").allTextContents();
-    expect((await row("#readers", "Feedly")).slice(0, 3)).toEqual(["Feedly", "aggregator", "131"]);
-    expect((await row("#readers", "newsboat")).slice(0, 3)).toEqual(["newsboat", "reader", "1"]);
-    expect((await row("#etiquette", "GreedyFetcher")).slice(0, 2)).toEqual(["GreedyFetcher", "unconditional"]);
+    expect((await row(page, "#readers", "Feedly")).slice(0, 3)).toEqual(["Feedly", "aggregator", "131"]);
+    expect((await row(page, "#readers", "newsboat")).slice(0, 3)).toEqual(["newsboat", "reader", "1"]);
+    expect((await row(page, "#etiquette", "GreedyFetcher")).slice(0, 2)).toEqual(["GreedyFetcher", "unconditional"]);
     expect(await page.locator("#token-form").isVisible()).toBe(false);
-    expect(await page.evaluate(() => [sessionStorage.getItem("feedwire-stats-token"), localStorage.length])).toEqual([TOKEN, 0]);
+    expect(await page.evaluate('[sessionStorage.getItem("feedwire-stats-token"), localStorage.length]')).toEqual([TOKEN, 0]);
     expect((await context.cookies()).length).toBe(0);
 
     await page.reload();
@@ -93,25 +94,8 @@ describe("the /stats page in Chromium", () => {
     await page.fill("input[name=token]", "wrong");
     await page.click("#token-form button");
     await page.locator("#report", { hasText: "refused" }).waitFor();
-    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await page.evaluate("sessionStorage.length")).toBe(0);
     expect(await page.locator("#token-form").isVisible()).toBe(true);
-    await context.close();
-  });
-
-  it.each([
-    [390, "dark"],
-    [1280, "light"],
-  ] as const)("reads at %i px (%s): no horizontal scroll; a screenshot for a person to look at", async (width, colorScheme) => {
-    const context = await (browser as Browser).newContext({ viewport: { width, height: 900 }, colorScheme });
-    const page = await context.newPage();
-    await page.goto(`${ORIGIN}/stats`);
-    await page.fill("input[name=token]", TOKEN);
-    await page.click("#token-form button");
-    await page.waitForSelector("#etiquette");
-    expect(await page.evaluate<number>("document.documentElement.scrollWidth - document.documentElement.clientWidth")).toBeLessThanOrEqual(
-      0,
-    );
-    await page.screenshot({ path: `test/screenshots/stats-${width}.png`, fullPage: true });
     await context.close();
   });
 
@@ -121,6 +105,47 @@ describe("the /stats page in Chromium", () => {
     await page.goto(`${ORIGIN}/stats`);
     expect(await page.locator("#token-form").isVisible()).toBe(true);
     expect(await page.locator("#chart").count()).toBe(0);
+    await context.close();
+  });
+});
+
+describe.each(VIEWPORTS)("the /stats page in Chromium at $width px ($colorScheme)", ({ width, height, colorScheme }) => {
+  it("the token form, then the report: content, axe-core, no horizontal scroll, screenshots", async () => {
+    const context = await (browser as Browser).newContext({ viewport: { width, height }, colorScheme });
+    const page = await context.newPage();
+    const requests: string[] = [];
+    const failed: string[] = [];
+    page.on("request", (r) => requests.push(r.url()));
+    page.on("requestfailed", (r) => failed.push(r.url()));
+    page.on("response", (r) => r.status() >= 400 && failed.push(`${r.status()} ${r.url()}`));
+
+    // The token form.
+    const res = await page.goto(`${ORIGIN}/stats`);
+    expect(res?.status()).toBe(200);
+    expect(res?.headers()["content-type"]).toMatch(/^text\/html; charset=utf-8$/i); // Hono's c.html says UTF-8, the other pages utf-8
+    await page.screenshot({ path: `${SCREENSHOTS}/stats-token-${width}.png`, fullPage: true });
+    expect((await page.locator("h1").textContent())?.trim()).toBe("Subscribers");
+    expect(await page.locator("#token-form").isVisible()).toBe(true);
+    expect(await page.locator("#token-form input[name=token]").isVisible()).toBe(true);
+    expect(await page.locator("#chart").count()).toBe(0);
+    await expectNoHorizontalScroll(page);
+    await expectNoSeriousAxeViolations(page);
+
+    // The report.
+    await page.fill("input[name=token]", TOKEN);
+    await page.click("#token-form button");
+    await page.waitForSelector("#etiquette");
+    await page.screenshot({ path: `${SCREENSHOTS}/stats-report-${width}.png`, fullPage: true });
+    expect(await page.locator("#token-form").isVisible()).toBe(false);
+    expect(await page.locator("#chart polyline").count()).toBe(4);
+    expect(await page.locator(".legend li").allTextContents()).toContain("All feeds");
+    expect((await row(page, "#readers", "Feedly")).slice(0, 3)).toEqual(["Feedly", "aggregator", "131"]);
+    expect((await row(page, "#etiquette", "GreedyFetcher")).slice(0, 2)).toEqual(["GreedyFetcher", "unconditional"]);
+    await expectNoHorizontalScroll(page);
+    await expectNoSeriousAxeViolations(page);
+
+    expect(requests.every((url) => url.startsWith(`${ORIGIN}/`))).toBe(true);
+    expect(failed).toEqual([]);
     await context.close();
   });
 });
