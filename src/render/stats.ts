@@ -7,10 +7,11 @@ import { type Html, layout } from "./layout";
 
 /** Fetches the report with the token kept in sessionStorage (never a cookie, never localStorage: gone with the tab). */
 const SCRIPT = `const KEY = "feedwire-stats-token";
-const form = document.getElementById("token-form"), days = document.getElementById("days"), out = document.getElementById("report");
+const form = document.getElementById("token-form"), controls = document.getElementById("controls"), days = document.getElementById("days"), out = document.getElementById("report");
 async function load() {
   const token = sessionStorage.getItem(KEY);
   form.hidden = !!token;
+  controls.hidden = !token;
   if (!token) return;
   out.textContent = "Loading…";
   const res = await fetch("/stats/report?days=" + days.value, { headers: { Authorization: "Bearer " + token } });
@@ -29,18 +30,19 @@ export function statsPage(settings: Settings, nonce: string): Html {
     settings,
     { title: `Subscribers · ${settings.title}`, scopes: [MAIN], head: html`<meta name="robots" content="noindex">` },
     html`<h1>Subscribers</h1>
-<form id="token-form"><label>Publishing token <input name="token" type="password" autocomplete="off" required></label> <button>Show</button></form>
-<p><label>Days <select id="days"><option>7</option><option selected>30</option><option>90</option><option>400</option></select></label>
+<form id="token-form" class="controls"><label>Publishing token <input name="token" type="password" autocomplete="off" required></label> <button>Show</button></form>
+<p id="controls" class="controls" hidden><label>Days <select id="days"><option>7</option><option selected>30</option><option>90</option><option>400</option></select></label>
 <button id="forget" type="button">Forget the token</button></p>
 <div id="report" aria-live="polite"></div>
 <script nonce="${nonce}">${raw(SCRIPT)}</script>`,
   );
 }
 
-const COLORS = ["currentColor", "#0b57a4", "#c0392b", "#27ae60", "#8e44ad", "#d68910", "#16a085"];
+/** The total, then the six largest feeds: `s0`…`s6`, coloured by the stylesheet for light and dark. */
+const SERIES = 7;
 const W = 640;
 const H = 220;
-const PAD = { left: 48, right: 8, top: 8, bottom: 24 };
+const PAD = { left: 64, right: 8, top: 8, bottom: 28 };
 
 const feedName = (feed: string) => (feed === TOTAL ? "All feeds" : feed);
 const percent = (share: number) => `${Math.round(share * 100)} %`;
@@ -50,7 +52,7 @@ function chart(report: StatsReport): Html {
   const series = new Map<string, number[]>([[TOTAL, report.days.map((d) => d.total.subscribers)]]);
   const peak = new Map<string, number>();
   for (const d of report.days) for (const f of d.feeds) peak.set(f.feed, Math.max(peak.get(f.feed) ?? 0, f.subscribers));
-  for (const [feed] of [...peak].sort((a, b) => b[1] - a[1]).slice(0, COLORS.length - 1)) {
+  for (const [feed] of [...peak].sort((a, b) => b[1] - a[1]).slice(0, SERIES - 1)) {
     series.set(
       feed,
       report.days.map((d) => d.feeds.find((f) => f.feed === feed)?.subscribers ?? 0),
@@ -62,16 +64,16 @@ function chart(report: StatsReport): Html {
   const y = (v: number) => PAD.top + (H - PAD.top - PAD.bottom) * (1 - v / max);
   const lines = [...series].map(
     ([feed, values], i) =>
-      html`<polyline fill="none" stroke="${COLORS[i]}" stroke-width="2" points="${values.map((v, d) => `${x(d).toFixed(1)},${y(v).toFixed(1)}`).join(" ")}"><title>${feedName(feed)}</title></polyline>`,
+      html`<polyline class="s${i}" fill="none" stroke-width="2" points="${values.map((v, d) => `${x(d).toFixed(1)},${y(v).toFixed(1)}`).join(" ")}"><title>${feedName(feed)}</title></polyline>`,
   );
   return html`<svg id="chart" class="chart" role="img" aria-labelledby="chart-title" viewBox="0 0 ${W} ${H}" width="100%" xmlns="http://www.w3.org/2000/svg">
 <title id="chart-title">Estimated subscribers per day, ${report.from} to ${report.to}</title>
-<line x1="${PAD.left}" y1="${y(0)}" x2="${W - PAD.right}" y2="${y(0)}" stroke="#999"/><line x1="${PAD.left}" y1="${PAD.top}" x2="${PAD.left}" y2="${y(0)}" stroke="#999"/>
-<text x="${PAD.left - 4}" y="${y(max) + 4}" text-anchor="end" font-size="11">${max}</text><text x="${PAD.left - 4}" y="${y(0)}" text-anchor="end" font-size="11">0</text>
-<text x="${PAD.left}" y="${H - 6}" font-size="11">${report.from}</text><text x="${W - PAD.right}" y="${H - 6}" text-anchor="end" font-size="11">${report.to}</text>
+<line class="axis" x1="${PAD.left}" y1="${y(0)}" x2="${W - PAD.right}" y2="${y(0)}"/><line class="axis" x1="${PAD.left}" y1="${PAD.top}" x2="${PAD.left}" y2="${y(0)}"/>
+<text x="${PAD.left - 6}" y="${y(max)}" dominant-baseline="hanging" text-anchor="end">${max}</text><text x="${PAD.left - 6}" y="${y(0)}" text-anchor="end">0</text>
+<text x="${PAD.left}" y="${H - 4}">${report.from}</text><text x="${W - PAD.right}" y="${H - 4}" text-anchor="end">${report.to}</text>
 ${lines}
 </svg>
-<ul class="legend">${[...series.keys()].map((feed, i) => html`<li><span class="swatch" style="background:${COLORS[i]}"></span>${feedName(feed)}</li>`)}</ul>`;
+<ul class="legend">${[...series.keys()].map((feed, i) => html`<li><span class="swatch s${i}"></span>${feedName(feed)}</li>`)}</ul>`;
 }
 
 const feedRow = (f: FeedDay) =>

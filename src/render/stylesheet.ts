@@ -10,9 +10,11 @@ export const STYLESHEET = `:root {
   --sans: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
   --serif: Charter, "Bitstream Charter", "Sitka Text", Cambria, Georgia, "Noto Serif", serif;
   --measure: 38rem;
+  --s1: #0a58a8; --s2: #b3261e; --s3: #1e7b34; --s4: #7b3fa8; --s5: #9a5a00; --s6: #00766a;
 }
 @media (prefers-color-scheme: dark) {
-  :root { --bg: #141518; --fg: #ebe9e4; --muted: #aeaca6; --rule: #35363c; --accent: #8fc3ff; --note: #2e2a1b; --code: #25262b; }
+  :root { --bg: #141518; --fg: #ebe9e4; --muted: #aeaca6; --rule: #35363c; --accent: #8fc3ff; --note: #2e2a1b; --code: #25262b;
+    --s1: #8fc3ff; --s2: #ff8a80; --s3: #7fd68b; --s4: #cfa6ff; --s5: #ffb74d; --s6: #4dd0c4; }
 }
 *, *::before, *::after { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
@@ -51,7 +53,7 @@ h1 { font-size: clamp(1.75rem, 1.3rem + 2vw, 2.6rem); margin-block: .25rem .75re
 .article figcaption small { font-size: inherit; opacity: .85; }
 .dateline { float: inline-start; margin: 0; margin-inline-end: .4em; }
 .dateline strong { font: 700 .85em/1 var(--sans); text-transform: uppercase; letter-spacing: .04em; }
-.dateline strong::after { content: " —"; }
+.dateline strong::after { content: " \\2014"; }
 .article blockquote { margin-inline: 0; padding-inline-start: 1rem; border-inline-start: 3px solid var(--rule); color: var(--muted); }
 pre { overflow-x: auto; background: var(--code); padding: .75rem; border-radius: .35rem; font-size: .9rem; }
 code { background: var(--code); padding: 0 .2em; border-radius: .2em; font-size: .9em; }
@@ -59,9 +61,22 @@ pre code { background: none; padding: 0; }
 table { display: block; max-width: 100%; overflow-x: auto; border-collapse: collapse; }
 td, th { border: 1px solid var(--rule); padding: .3rem .5rem; }
 td.n { text-align: end; font-variant-numeric: tabular-nums; }
-.legend { list-style: none; padding: 0; font-size: .85rem; }
-.swatch { display: inline-block; inline-size: 1em; block-size: .3em; margin-inline-end: .4em; vertical-align: middle; }
-.chart text { fill: currentColor; }
+button, input, select { font: inherit; color: inherit; }
+input, select { background: var(--bg); border: 1px solid var(--muted); border-radius: .35rem; padding: .3rem .5rem; max-inline-size: 100%; }
+button { background: var(--accent); color: var(--bg); border: 0; border-radius: .35rem; padding: .35rem .9rem; font-weight: 600; cursor: pointer; }
+button[type="button"] { background: none; color: var(--accent); border: 1px solid currentColor; }
+.controls { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1rem; }
+.controls[hidden] { display: none; }
+.legend { list-style: none; padding: 0; font-size: .9rem; display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; }
+.swatch { display: inline-block; inline-size: 1.25em; block-size: .35em; margin-inline-end: .4em; vertical-align: middle; background: currentColor; }
+/* Drawn 640 units wide: at most 48rem on a screen, so 13-unit labels read at 11-13 px; a phone shrinks it about half, so they grow. */
+.chart { display: block; max-inline-size: 48rem; }
+.chart text { fill: currentColor; font-size: 13px; }
+.chart .axis { stroke: var(--muted); }
+@media (max-width: 40rem) { .chart text { font-size: 17px; } }
+@media (max-width: 30rem) { .chart text { font-size: 22px; } }
+.s0 { stroke: currentColor; } .s1 { stroke: var(--s1); } .s2 { stroke: var(--s2); } .s3 { stroke: var(--s3); } .s4 { stroke: var(--s4); } .s5 { stroke: var(--s5); } .s6 { stroke: var(--s6); }
+.swatch.s1 { background: var(--s1); } .swatch.s2 { background: var(--s2); } .swatch.s3 { background: var(--s3); } .swatch.s4 { background: var(--s4); } .swatch.s5 { background: var(--s5); } .swatch.s6 { background: var(--s6); }
 .colophon { border-block-start: 1px solid var(--rule); padding-block: 1.5rem 2.5rem; font-size: .9rem; color: var(--muted); }
 .colophon h2 { font-size: 1rem; color: var(--fg); }
 .colophon ul { padding-inline-start: 1.2rem; }

@@ -26,6 +26,8 @@ function statsQuery(c: Context<Env_>): StatsQuery {
 }
 
 const PRIVATE = { "Cache-Control": "no-store" };
+/** As every other page says it (Hono's default spells it `UTF-8`). */
+const PRIVATE_HTML = { ...PRIVATE, "Content-Type": "text/html; charset=utf-8" };
 
 /** `GET /api/stats`: subscribers, polls and bytes per day and feed (token only). */
 export const statsApi = new Hono<Env_>();
@@ -39,11 +41,11 @@ statsPages.use(statsOn);
 statsPages.get("/", (c) => {
   const nonce = crypto.randomUUID();
   return c.html(statsPage(settingsFrom(c.env), nonce), 200, {
-    ...PRIVATE,
+    ...PRIVATE_HTML,
     // Nothing but this origin and this page's own script: no third-party request can be made.
-    "Content-Security-Policy": `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'self' 'unsafe-inline'; img-src 'self'; connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'`,
+    "Content-Security-Policy": `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'`,
   });
 });
-statsPages.get("/report", requireToken, async (c) => c.html(statsPanel(await readStats(c.env, statsQuery(c))), 200, PRIVATE));
+statsPages.get("/report", requireToken, async (c) => c.html(statsPanel(await readStats(c.env, statsQuery(c))), 200, PRIVATE_HTML));
 statsPages.all("/", methodNotAllowed("GET, HEAD"));
 statsPages.all("/report", methodNotAllowed("GET, HEAD"));
