@@ -101,4 +101,25 @@ describe.each(VIEWPORTS)("in Chromium at $width px ($colorScheme)", ({ width }) 
     }
     await page.close();
   });
+
+  it.each([
+    ["not-found", "/sections/no-such-section"],
+    ["not-found-feed", "/tags/no-such-tag/feed.xml"],
+  ])("%s (%s): a page that says so, not JSON", async (name, path) => {
+    const page = await (contexts.get(width) as BrowserContext).newPage();
+    const res = await page.goto(`${ORIGIN}${path}`);
+    expect(res?.status()).toBe(404);
+    expect(res?.headers()["content-type"]).toBe("text/html; charset=utf-8");
+    await page.screenshot({ path: `${SCREENSHOTS}/${name}-${width}.png`, fullPage: true });
+    expect(await page.locator("h1").textContent()).toBe("Not Found");
+    expect(await page.locator("main").textContent()).toContain("no article has this section, author");
+    expect(await page.locator('link[rel="alternate"]').count()).toBeGreaterThanOrEqual(3);
+    await expectNoHorizontalScroll(page);
+    await expectNoSeriousAxeViolations(page);
+    await page.getByRole("link", { name: "The latest articles" }).click();
+    await page.waitForLoadState();
+    expect(new URL(page.url()).pathname).toBe("/");
+    expect(await page.locator(".story h2 a").count()).toBeGreaterThan(0);
+    await page.close();
+  });
 });
