@@ -61,13 +61,13 @@ export function progress(done: number, total: number): void {
 
 const list = (title: string, lines: string[]) => (lines.length ? [`${title}:`, ...lines.map((l) => `  ${l}`)] : []);
 
-/** "1 scheduled, goes live …", or the count and a line each. */
-function scheduledLines(scheduled: PushReport["scheduled"]): string[] {
+/** "1 scheduled, goes live …", or the count and a line each; in a dry run, "would be". */
+function scheduledLines(scheduled: PushReport["scheduled"], would: string): string[] {
   const [first] = scheduled;
   if (!first) return [];
-  if (scheduled.length === 1) return [`1 scheduled, goes live ${first.goesLiveAt} (${first.id}); in no feed until then`];
+  if (scheduled.length === 1) return [`1 ${would}scheduled, goes live ${first.goesLiveAt} (${first.id}); in no feed until then`];
   return list(
-    `${scheduled.length} scheduled, in no feed until their time`,
+    `${scheduled.length} ${would}scheduled, in no feed until their time`,
     scheduled.map((s) => `${s.id} goes live ${s.goesLiveAt}`),
   );
 }
@@ -87,7 +87,7 @@ export function formatPush(r: PushReport): string {
       "server warnings",
       r.warnings.map((w) => `${w.id}: ${w.field}: ${w.reason}`),
     ),
-    ...scheduledLines(r.scheduled),
+    ...scheduledLines(r.scheduled, would),
     ...list("on the server but not in content/ (left as they are)", r.serverOnly),
   ].join("\n");
 }
@@ -113,7 +113,7 @@ export function formatReady(siteUrl: string, r: PushReport, media: MediaPushRepo
   ];
   return [
     `feedwire is ready: ${loaded.join(", ")}.`,
-    ...scheduledLines(r.scheduled).map((l) => `  ${l}`),
+    ...scheduledLines(r.scheduled, "").map((l) => `  ${l}`),
     ...rows.map(([k, v]) => `  ${k.padEnd(10)} ${v}`),
   ].join("\n");
 }

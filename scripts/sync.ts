@@ -10,6 +10,7 @@ import { type Article, ArticleSchema, AuthorSchema, canonicalJson, ImageSchema }
 import { type ContentArticle, ContentError, type ContentFile, loadContentFiles } from "../src/content";
 import { MEDIA_MAX_BYTES, MEDIA_NAME_RULE, mediaEtag, mediaTypeOf } from "../src/media";
 import type { FieldError } from "../src/problem";
+import { isScheduled } from "../src/scheduler";
 
 export type Fetch = (input: string, init?: RequestInit) => Response | Promise<Response>;
 
@@ -112,7 +113,10 @@ export interface PushReport {
   warnings: (FieldError & { id: string })[];
   /** Ids the server has and content/ does not (push never deletes). */
   serverOnly: string[];
-  /** Articles sent or already there that are in no feed until their time, soonest first (not in a dry run). */
+  /**
+   * Articles sent or already there that are in no feed until their time, soonest first. In a dry run,
+   * the ones that would be sent and would be held, by this machine's clock (the server's decides).
+   */
   scheduled: { id: string; goesLiveAt: string }[];
 }
 
@@ -154,8 +158,12 @@ export async function push(remote: Remote, files: ContentFile[], siteUrl: string
     return !same;
   });
   if (report.dryRun) {
-    for (const l of changed) (server.has(l.article.id) ? report.updated : report.created).push(l.article.id);
-    return report;
+    const now = Date.now();
+    for (const { article } of changed) {
+      (server.has(article.id) ? report.updated : report.created).push(article.id);
+      if (isScheduled(Date.parse(article.published), now)) report.scheduled.push({ id: article.id, goesLiveAt: article.published });
+    }
+    return soonestFirst(report);
   }
   const queue = [...batches(changed)];
   let done = 0;
@@ -168,6 +176,10 @@ export async function push(remote: Remote, files: ContentFile[], siteUrl: string
   };
   await Promise.all(Array.from({ length: BATCHES_IN_FLIGHT }, sender));
   if (report.created.length + report.updated.length) await backlogDrained(remote);
+  return soonestFirst(report);
+}
+
+function soonestFirst(report: PushReport): PushReport {
   report.scheduled.sort((a, b) => Date.parse(a.goesLiveAt) - Date.parse(b.goesLiveAt) || (a.id < b.id ? -1 : 1));
   return report;
 }

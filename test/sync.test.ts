@@ -151,6 +151,14 @@ describe("push", () => {
     expect((await serverArticles(remote)).find((a) => a.id === IDS[2])?.title).not.toBe("Changed");
   });
 
+  it("says in a dry run which articles would wait for their time, and sends nothing", async () => {
+    const { remote, requests } = server();
+    const report = await pushAll(remote, FILES, { dryRun: true });
+    expect(requests.filter((r) => !r.startsWith("GET "))).toEqual([]);
+    expect(report.created).toHaveLength(IDS.length);
+    expect(report.scheduled).toEqual([{ id: SCHEDULED_SAMPLE, goesLiveAt: "2076-07-04T10:00:00+01:00" }]);
+  });
+
   it("reports every article of a refused batch as failed, with the server's index and field, and nothing is stored", async () => {
     const { remote } = server();
     // Valid locally, but over the server's 1 MiB per-article limit.

@@ -33,6 +33,11 @@ describe("what push and npm start say", () => {
     expect(formatPush(report([]))).not.toContain("scheduled");
   });
 
+  it("says in a dry run what would be scheduled", () => {
+    const text = formatPush({ ...report([{ id: "b", goesLiveAt: "2076-01-01T00:00:00Z" }]), dryRun: true, created: ["b"], unchanged: [] });
+    expect(text).toContain("1 would be scheduled, goes live 2076-01-01T00:00:00Z (b); in no feed until then");
+  });
+
   it("npm start's ready block: what was loaded and what is scheduled, then where to look and where the token is", () => {
     const media = { dryRun: false, created: [], replaced: ["a.svg"], unchanged: ["b.svg"], failed: [] };
     const text = formatReady(
