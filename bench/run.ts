@@ -32,8 +32,8 @@ const ORIGIN = `http://127.0.0.1:${PORTS.feedwire}`;
 /**
  * Many short rounds rather than a few long ones: on this shared machine one round's ratio
  * ranges from 0.7 to 1.2 even between two copies of the reference, and short rounds keep
- * each pair's two runs close in time, so the median of 21 stands on three times the pairs
- * five 3 s rounds gave, in the same time.
+ * each pair's two runs close in time: 21 rounds of 1 s give the median four times the pairs
+ * five of 3 s gave, in 1.4 times the time.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 21);

@@ -19,8 +19,12 @@ const app = new Hono<{ Bindings: Env }>();
 // response, 304s and errors included, carries Date: workerd adds none (Cloudflare's edge does).
 app.use(async (c, next) => {
   await next();
-  const res = forPeople(c, c.res);
-  if (res !== c.res) c.res = await res;
+  const page = forPeople(c, c.res);
+  if (page) {
+    const res = await page;
+    c.res = undefined; // else Hono's setter copies the problem's headers over the page's, its Vary included
+    c.res = res;
+  }
   c.res.headers.set("Date", dateHeader());
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { makeArticle, manyArticles, publish, request, SETTINGS, seedArticle } from "./helpers";
+import { makeArticle, manyArticles, publish, request, retract, SETTINGS, seedArticle } from "./helpers";
 
 const AUTODISCOVERY = [
   `<link rel="alternate" type="application/rss+xml" title="${SETTINGS.title} (RSS)" href="${SETTINGS.siteUrl}/feed.xml">`,
@@ -91,10 +91,47 @@ describe("an address that is nothing", () => {
   });
 
   it("answers the API's problems as problem+json, even to a browser", async () => {
-    const res = await request("/api/articles/nothing-here", { headers: NAVIGATION });
-    expect(res.status).toBe(404);
-    expect(res.headers.get("Content-Type")).toBe("application/problem+json");
-    expect(res.headers.get("Vary")).toBeNull();
+    for (const path of ["/api/articles/nothing-here", "/api"]) {
+      const res = await request(path, { headers: NAVIGATION });
+      expect(res.status, path).toBe(404);
+      expect(res.headers.get("Content-Type"), path).toBe("application/problem+json");
+      expect(res.headers.get("Vary"), path).toBeNull();
+    }
+  });
+
+  it("answers an article that is not there, or retracted, as a problem to programs and as a page to people", async () => {
+    await publish([makeArticle({ id: "mistake" })]);
+    await retract("mistake");
+    for (const [path, status, title] of [
+      ["/articles/nothing-here", 404, "Not Found"],
+      ["/articles/mistake", 410, "Gone"],
+    ] as const) {
+      const problem = await request(path);
+      expect(problem.status, path).toBe(status);
+      expect(problem.headers.get("Content-Type"), path).toBe("application/problem+json");
+      const page = await request(path, { headers: NAVIGATION });
+      expect(page.status, path).toBe(status);
+      expect(await page.text(), path).toContain(`<h1>${title}</h1>`);
+    }
+  });
+
+  it("keeps a 429's Retry-After on its page, and a HEAD gets the page's headers, Date included, without the page", async () => {
+    await publish([makeArticle()]);
+    const throttled = { POLL_MIN_INTERVAL: "120" };
+    // `?raw` is a person asking for the document itself: throttled like any fetch of it.
+    const raw = { headers: { ...NAVIGATION, "CF-Connecting-IP": "192.0.2.9" } };
+    expect((await request("/feed.xml?raw", raw, throttled)).status).toBe(200);
+    const tooSoon = await request("/feed.xml?raw", raw, throttled);
+    expect(tooSoon.status).toBe(429);
+    expect(tooSoon.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
+    expect(Number(tooSoon.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect(await tooSoon.text()).toContain("<h1>Too Many Requests</h1>");
+    const head = await request("/sections/nothing", { method: "HEAD", headers: NAVIGATION });
+    expect(head.status).toBe(404);
+    expect(head.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
+    expect(head.headers.get("Vary")).toBe("Sec-Fetch-Dest, Accept");
+    expect(head.headers.get("Date")).toMatch(/ GMT$/);
+    expect(await head.text()).toBe("");
   });
 });
 

@@ -179,7 +179,11 @@ describe("the /stats page", () => {
     const csp = res.headers.get("Content-Security-Policy") ?? "";
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain("connect-src 'self'");
+    // Styles from the site's stylesheet only: the page and its report carry no inline style.
+    expect(csp).toContain("style-src 'self';");
+    expect(csp).not.toContain("unsafe-inline");
     const page = await res.text();
+    expect(page).not.toContain("style=");
     expect(page).toContain('<input name="token" type="password"');
     expect(page).toContain("sessionStorage");
     expect(page).not.toContain("localStorage.");
@@ -197,5 +201,7 @@ describe("the /stats page", () => {
     expect(html.match(/<polyline/g)).toHaveLength(2); // the total and /feed.xml
     expect(html).toContain("<td>newsboat</td><td>reader</td>");
     expect(html).toContain("Every client polls politely.");
+    expect(html).not.toContain("style=");
+    expect(res.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
   });
 });

@@ -1,28 +1,26 @@
 import type { Context } from "hono";
-import { accepts } from "hono/accepts";
 import { messagePage } from "../render/html";
+import { HTML_TYPE } from "../render/layout";
 import { settingsFrom } from "../settings";
+import { NAVIGATION_VARY, personWantsHtml } from "./negotiate";
 
-/** What an error's answer depends on, outside the API: whether a person's browser asked (see `forPeople`). */
-const ERROR_VARY = "Sec-Fetch-Dest, Accept";
+const PROBLEM_TYPE = "application/problem+json";
 
 /**
  * A problem (RFC 9457) as the client that asked can read it. The API always answers
- * problem+json. Elsewhere a person's browser opening the address (a top-level navigation,
- * `Sec-Fetch-Dest: document`, that prefers HTML) gets the same status, headers and words as
- * a page in the site's frame, and every other client the problem+json; both say `Vary`,
- * so a cache keeping a 404 never hands one to the other.
+ * problem+json. Elsewhere a person's browser opening the address (a top-level navigation
+ * that prefers HTML) gets the same status, headers and words as a page in the site's frame,
+ * and every other client the problem+json; both say `Vary` (added here, to `res`), so a
+ * cache keeping a 404 never hands one to the other. Returns the page, or undefined when
+ * `res` answers as it is.
  */
-export function forPeople(c: Context<{ Bindings: Env }>, res: Response): Response | Promise<Response> {
-  if (c.req.path.startsWith("/api/") || res.headers.get("Content-Type") !== "application/problem+json") return res;
-  const person =
-    c.req.raw.headers.get("Sec-Fetch-Dest") === "document" &&
-    accepts(c, { header: "Accept", supports: ["application/problem+json", "text/html"], default: "application/problem+json" }) ===
-      "text/html";
+export function forPeople(c: Context<{ Bindings: Env }>, res: Response): Promise<Response> | undefined {
+  const path = c.req.path;
+  if (path === "/api" || path.startsWith("/api/") || res.headers.get("Content-Type") !== PROBLEM_TYPE) return undefined;
+  res.headers.append("Vary", NAVIGATION_VARY);
+  if (!personWantsHtml(c, PROBLEM_TYPE)) return undefined;
   const headers = new Headers(res.headers);
-  headers.append("Vary", ERROR_VARY);
-  if (!person) return new Response(res.body, { status: res.status, headers });
-  headers.set("Content-Type", "text/html; charset=utf-8");
+  headers.set("Content-Type", HTML_TYPE);
   return res
     .json<{ title: string; detail: string }>()
     .then(({ title, detail }) => new Response(messagePage(settingsFrom(c.env), title, detail).toString(), { status: res.status, headers }));

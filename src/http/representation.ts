@@ -116,14 +116,15 @@ const wantsFeedDelta = (header: string | undefined) =>
 /** Each Accept-Encoding value seen and the coding it picks: clients send a handful of values, each parsed once. */
 const picked = new Map<string, Coding>();
 const PICKED_MAX = 64;
+const PICKED_LENGTH_MAX = 256;
 
 /**
  * Compressed for the client that asked. Cloudflare rewrites `Accept-Encoding` to
  * `br, gzip` and only compresses some types itself (RSS, not Atom or JSON Feed), so the
- * client's own header is read from `cf.clientAcceptEncoding`. That read is the one cost a
- * poll has that a bare Response does not: the runtime parses Cloudflare's request metadata
- * on first access (measured under `wrangler dev`, about a tenth of the worker's time on a
- * hot poll), and a 304 must know the coding, each having its own ETag. gzip is compressed
+ * client's own header is read from `cf.clientAcceptEncoding`. The runtime parses Cloudflare's
+ * request metadata on that first access: under `wrangler dev`, a CPU profile put about a
+ * tenth of the worker's samples on a hot poll there. It cannot be skipped, as each coding has
+ * its own ETag, so even a 304 must know the coding. gzip is compressed
  * once per version and kept; br, when gzip is not acceptable, is left to the runtime's
  * encoder; otherwise identity.
  */
@@ -134,8 +135,10 @@ function codingFor(c: Context<{ Bindings: Env }>): Coding {
     const accepted = new Map(parseAccept(header).map((a) => [a.type.toLowerCase(), a.q]));
     const acceptable = (name: string) => (accepted.get(name) ?? accepted.get("*") ?? 0) > 0;
     coding = acceptable("gzip") ? "gzip" : acceptable("br") ? "br" : "identity";
-    if (picked.size >= PICKED_MAX) picked.clear();
-    picked.set(header, coding);
+    if (header.length <= PICKED_LENGTH_MAX) {
+      if (picked.size >= PICKED_MAX) picked.clear();
+      picked.set(header, coding);
+    }
   }
   return coding;
 }

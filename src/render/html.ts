@@ -56,7 +56,7 @@ ${tags.length ? html`<p class="meta">Filed under ${tags.map((t, i) => html`${i ?
   );
 }
 
-/** A page that says one thing (an article not found, or retracted), in the site's frame. */
+/** A page that says one thing (a problem, as a person's browser shows it: src/http/errors.ts), in the site's frame. */
 export const messagePage = (settings: Settings, title: string, text: string): Html =>
   layout(
     settings,

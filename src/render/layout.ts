@@ -8,6 +8,9 @@ import { ASSETS } from "./assets";
 
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
+/** The media type of every page (Hono's `c.html` would spell it `UTF-8`). */
+export const HTML_TYPE = "text/html; charset=utf-8";
+
 export const FORMAT_NAMES: Record<FeedFormat, string> = { rss: "RSS", atom: "Atom", json: "JSON Feed" };
 
 /** Languages written right to left, and the scripts that make any language so (`az-Arab`). */

@@ -15,7 +15,7 @@ async function load() {
   if (!token) return;
   out.textContent = "Loading…";
   const res = await fetch("/stats/report?days=" + days.value, { headers: { Authorization: "Bearer " + token } });
-  if (res.status === 401) { sessionStorage.removeItem(KEY); form.hidden = false; out.textContent = "That token was refused."; return; }
+  if (res.status === 401) { sessionStorage.removeItem(KEY); form.hidden = false; controls.hidden = true; out.textContent = "That token was refused."; return; }
   if (!res.ok) { out.textContent = "The statistics could not be read (" + res.status + ")."; return; }
   out.innerHTML = await res.text();
 }

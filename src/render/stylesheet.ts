@@ -69,7 +69,7 @@ button[type="button"] { background: none; color: var(--accent); border: 1px soli
 .controls[hidden] { display: none; }
 .legend { list-style: none; padding: 0; font-size: .9rem; display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; }
 .swatch { display: inline-block; inline-size: 1.25em; block-size: .35em; margin-inline-end: .4em; vertical-align: middle; background: currentColor; }
-/* Drawn 640 units wide: at most 48rem on a screen, so 13-unit labels read at 11-13 px; a phone shrinks it about half, so they grow. */
+/* Drawn 640 units wide and shown at most 48rem wide, so 13-unit labels read at 11-16 px; a phone shrinks it about half, so there they grow. */
 .chart { display: block; max-inline-size: 48rem; }
 .chart text { fill: currentColor; font-size: 13px; }
 .chart .axis { stroke: var(--muted); }

@@ -5,6 +5,7 @@ import { FEED_VARY, wantsPreview } from "../http/negotiate";
 import { etagOf, serveVersioned } from "../http/representation";
 import { tooSoon } from "../http/throttle";
 import { methodNotAllowed } from "../problem";
+import { HTML_TYPE } from "../render/layout";
 import { renderOpml } from "../render/opml";
 import { feedPreview } from "../render/preview";
 import { settingsFrom } from "../settings";
@@ -25,7 +26,7 @@ for (const [kind, prefix] of SCOPE_PREFIXES) {
     const document: Representation = { name: format, type: `${type}; charset=utf-8`, render: format, vary: FEED_VARY };
     const preview: Representation = {
       name: `${format}.html`,
-      type: "text/html; charset=utf-8",
+      type: HTML_TYPE,
       render: (feed, settings, view) => feedPreview(feed, settings, view, format).toString(),
       vary: FEED_VARY,
       private: true,

@@ -1,18 +1,16 @@
 import { Hono } from "hono";
-import { HTTPException } from "hono/http-exception";
 import { ARTICLE_ID, type Article } from "../article";
 import { toItem } from "../feed/model";
 import { type Representation, serveFeed } from "../feed/serve";
 import { sha256Base64url } from "../hash";
 import { etagOf, serveVersioned } from "../http/representation";
-import { methodNotAllowed } from "../problem";
-import { articlePage, listPage, messagePage } from "../render/html";
+import { methodNotAllowed, problem } from "../problem";
+import { articlePage, listPage } from "../render/html";
+import { HTML_TYPE } from "../render/layout";
 import { scopesOf } from "../scopes";
 import { settingsFrom } from "../settings";
 import { readArticle } from "../store";
 import { ARCHIVE, pageOf, SCOPE_PREFIXES, scopeOf } from "./scoped";
-
-const HTML = "text/html; charset=utf-8";
 
 /**
  * The HTML pages: the home page, one per section, author and tag (each paged like its
@@ -20,7 +18,7 @@ const HTML = "text/html; charset=utf-8";
  */
 export const pages = new Hono<{ Bindings: Env }>();
 
-const list: Representation = { name: "page", type: HTML, render: (feed, settings, view) => listPage(feed, settings, view).toString() };
+const list: Representation = { name: "page", type: HTML_TYPE, render: (feed, settings, view) => listPage(feed, settings, view).toString() };
 for (const [kind, prefix] of SCOPE_PREFIXES) {
   for (const path of [prefix || "/", `${prefix}${ARCHIVE}`]) {
     pages.get(path, (c) => serveFeed(c, scopeOf(c, kind), pageOf(c), list));
@@ -28,22 +26,17 @@ for (const [kind, prefix] of SCOPE_PREFIXES) {
   }
 }
 
-const errorPage = (env: Env, status: 404 | 410, title: string, text: string) =>
-  new HTTPException(status, {
-    res: new Response(messagePage(settingsFrom(env), title, text).toString(), { status, headers: { "Content-Type": HTML } }),
-  });
-
 pages.get("/articles/:id", (c) => {
   const id = c.req.param("id");
   let article: Article;
   return serveVersioned(
     c,
-    HTML,
+    HTML_TYPE,
     async () => {
       const stored = ARTICLE_ID.test(id) ? await readArticle(c.env.ARTICLES, id) : null;
-      if (!stored) throw errorPage(c.env, 404, "No such article", "There is no article at this address.");
+      if (!stored) problem(404, "There is no article at this address.");
       if ("retracted" in stored)
-        throw errorPage(c.env, 410, "This article has been retracted", "Its publisher withdrew it, and no feed carries it any more.");
+        problem(410, "This article has been retracted: its publisher withdrew it, and no feed carries it any more.");
       article = stored.article;
       return {
         etag: await etagOf(c.env, sha256Base64url(JSON.stringify(article)), "page"),

@@ -1,5 +1,6 @@
 import { type Context, Hono } from "hono";
 import { methodNotAllowed, problem } from "../problem";
+import { HTML_TYPE } from "../render/layout";
 import { statsPage, statsPanel } from "../render/stats";
 import { settingsFrom } from "../settings";
 import { statsConfig } from "../stats/config";
@@ -26,8 +27,7 @@ function statsQuery(c: Context<Env_>): StatsQuery {
 }
 
 const PRIVATE = { "Cache-Control": "no-store" };
-/** As every other page says it (Hono's default spells it `UTF-8`). */
-const PRIVATE_HTML = { ...PRIVATE, "Content-Type": "text/html; charset=utf-8" };
+const PRIVATE_HTML = { ...PRIVATE, "Content-Type": HTML_TYPE };
 
 /** `GET /api/stats`: subscribers, polls and bytes per day and feed (token only). */
 export const statsApi = new Hono<Env_>();

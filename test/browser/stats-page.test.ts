@@ -96,6 +96,8 @@ describe("the /stats page in Chromium", () => {
     await page.locator("#report", { hasText: "refused" }).waitFor();
     expect(await page.evaluate("sessionStorage.length")).toBe(0);
     expect(await page.locator("#token-form").isVisible()).toBe(true);
+    // Nothing to choose days for, nor to forget, without a token.
+    expect(await page.locator("#controls").isVisible()).toBe(false);
     await context.close();
   });
 
@@ -104,6 +106,7 @@ describe("the /stats page in Chromium", () => {
     const page = await context.newPage();
     await page.goto(`${ORIGIN}/stats`);
     expect(await page.locator("#token-form").isVisible()).toBe(true);
+    expect(await page.locator("#controls").isVisible()).toBe(false);
     expect(await page.locator("#chart").count()).toBe(0);
     await context.close();
   });
