@@ -31,10 +31,11 @@ for (const [kind, prefix] of SCOPE_PREFIXES) {
       vary: FEED_VARY,
       private: true,
     };
-    const serve = (c: Context<{ Bindings: Env }>) =>
-      wantsPreview(c, type)
-        ? serveFeed(c, scopeOf(c, kind), pageOf(c), preview)
-        : (tooSoon(c) ?? serveFeed(c, scopeOf(c, kind), pageOf(c), document));
+    const serve = (c: Context<{ Bindings: Env }>) => {
+      const rep = wantsPreview(c, type) ? preview : document;
+      // Only the document is throttled: a person reloading the preview is not polling.
+      return (rep === document && tooSoon(c)) || serveFeed(c, scopeOf(c, kind), pageOf(c), rep);
+    };
     const current = `${prefix}/${file}`;
     const archive = `${prefix}${ARCHIVE}/${file}`;
     // Subscribers poll the current documents; archive pages are read once, not polled.
