@@ -1,16 +1,13 @@
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { mkdir } from "node:fs/promises";
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readContentFiles, readMediaFiles } from "../../scripts/cli";
-import { startWranglerDev, type WranglerDev } from "../../scripts/serving";
 import { push, pushMedia } from "../../scripts/sync";
+import { type Served, serve, TEST_TOKEN } from "../e2e/served";
 import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, launchChromium, SCREENSHOTS, VIEWPORTS } from "./chromium";
 
 const PORT = 8900 + Math.floor(Math.random() * 90);
 const ORIGIN = `http://127.0.0.1:${PORT}`;
-const TOKEN = "browser-token";
 
 /** Every kind of page, and a feed preview of every kind of feed document; content/ as `npm start` loads it. */
 const PAGES: [name: string, path: string][] = [
@@ -28,21 +25,16 @@ const PAGES: [name: string, path: string][] = [
   ["preview-author", "/authors/mark-browne/atom.xml"],
   ["preview-tag", "/tags/climate/feed.json"],
 ];
-let wrangler: WranglerDev | undefined;
-let state: string;
+let served: Served | undefined;
 let browser: Browser | undefined;
 const contexts = new Map<number, BrowserContext>();
 /** Links already followed (by any page or width), so each is fetched once. */
 const followed = new Set<string>();
 
 beforeAll(async () => {
-  state = await mkdtemp(join(tmpdir(), "feedwire-browser-"));
   // Ten items a page, so content/'s 38 articles make archive pages.
-  wrangler = await startWranglerDev(PORT, {
-    args: ["--persist-to", state],
-    vars: { PUBLISH_TOKEN: TOKEN, SITE_URL: ORIGIN, ITEMS_PER_FEED: "10" },
-  });
-  const remote = { fetch, url: ORIGIN, token: TOKEN };
+  served = await serve(PORT, { ITEMS_PER_FEED: "10" });
+  const remote = { fetch, url: ORIGIN, token: TEST_TOKEN };
   expect((await pushMedia(remote, await readMediaFiles())).failed).toEqual([]);
   expect((await push(remote, await readContentFiles(), ORIGIN)).failed).toEqual([]);
   await mkdir(SCREENSHOTS, { recursive: true });
@@ -53,8 +45,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await wrangler?.stop();
-  await rm(state, { recursive: true, force: true });
+  await served?.stop();
 });
 
 describe.each(VIEWPORTS)("in Chromium at $width px ($colorScheme)", ({ width }) => {

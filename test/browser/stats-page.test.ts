@@ -1,17 +1,13 @@
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { mkdir } from "node:fs/promises";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startWranglerDev, type WranglerDev } from "../../scripts/serving";
+import { type Served, serve, TEST_TOKEN } from "../e2e/served";
 import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, launchChromium, SCREENSHOTS, VIEWPORTS } from "./chromium";
 
 const PORT = 9000 + Math.floor(Math.random() * 90);
 const ORIGIN = `http://127.0.0.1:${PORT}`;
-const TOKEN = "browser-stats-token";
-let wrangler: WranglerDev | undefined;
+let served: Served | undefined;
 let browser: Browser | undefined;
-let state: string;
 
 const poll = (path: string, ua: string, headers: Record<string, string> = {}) =>
   fetch(`${ORIGIN}${path}`, { headers: { "User-Agent": ua, ...headers } }).then(async (r) => {
@@ -20,20 +16,12 @@ const poll = (path: string, ua: string, headers: Record<string, string> = {}) =>
   });
 
 beforeAll(async () => {
-  state = await mkdtemp(join(tmpdir(), "feedwire-browser-stats-"));
-  wrangler = await startWranglerDev(PORT, {
-    args: ["--persist-to", state],
-    vars: { PUBLISH_TOKEN: TOKEN, SITE_URL: ORIGIN, STATS_FLUSH_SECONDS: "1" },
-  });
-  const res = await fetch(`${ORIGIN}/api/articles/stats-story`, {
-    method: "PUT",
-    headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
-    body: JSON.stringify({
-      title: "Counted",
-      authors: [{ name: "Ann Writer" }],
-      published: "2026-05-01T10:00:00+02:00",
-      summary: "Polled.",
-    }),
+  served = await serve(PORT, { STATS_FLUSH_SECONDS: "1" });
+  const res = await served.put("stats-story", {
+    title: "Counted",
+    authors: [{ name: "Ann Writer" }],
+    published: "2026-05-01T10:00:00+02:00",
+    summary: "Polled.",
   });
   expect(res.status).toBe(201);
   const first = await poll("/feed.xml", "Newsboat/2.36.0 (Linux x86_64)");
@@ -46,8 +34,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await wrangler?.stop();
-  await rm(state, { recursive: true, force: true });
+  await served?.stop();
 });
 
 /** The cells of the first row of `table` that mentions `name`. */
@@ -65,7 +52,7 @@ describe("the /stats page in Chromium", () => {
 
     await page.goto(`${ORIGIN}/stats`);
     await expect(page.locator("#token-form").isVisible()).resolves.toBe(true);
-    await page.fill("input[name=token]", TOKEN);
+    await page.fill("input[name=token]", TEST_TOKEN);
     await page.click("#token-form button");
     await page.waitForSelector("#chart");
 
@@ -74,7 +61,7 @@ describe("the /stats page in Chromium", () => {
     expect((await row(page, "#readers", "newsboat")).slice(0, 3)).toEqual(["newsboat", "reader", "1"]);
     expect((await row(page, "#etiquette", "GreedyFetcher")).slice(0, 2)).toEqual(["GreedyFetcher", "unconditional"]);
     expect(await page.locator("#token-form").isVisible()).toBe(false);
-    expect(await page.evaluate('[sessionStorage.getItem("feedwire-stats-token"), localStorage.length]')).toEqual([TOKEN, 0]);
+    expect(await page.evaluate('[sessionStorage.getItem("feedwire-stats-token"), localStorage.length]')).toEqual([TEST_TOKEN, 0]);
     expect((await context.cookies()).length).toBe(0);
 
     await page.reload();
@@ -135,7 +122,7 @@ describe.each(VIEWPORTS)("the /stats page in Chromium at $width px ($colorScheme
     await expectNoSeriousAxeViolations(page);
 
     // The report.
-    await page.fill("input[name=token]", TOKEN);
+    await page.fill("input[name=token]", TEST_TOKEN);
     await page.click("#token-form button");
     await page.waitForSelector("#etiquette");
     await page.screenshot({ path: `${SCREENSHOTS}/stats-report-${width}.png`, fullPage: true });

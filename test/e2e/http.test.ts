@@ -1,38 +1,26 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rawGet, startWranglerDev, type WranglerDev } from "../../scripts/serving";
+import { rawGet } from "../../scripts/serving";
+import { type Served, serve } from "./served";
 
 const PORT = 8700 + Math.floor(Math.random() * 90);
 const ORIGIN = `http://127.0.0.1:${PORT}`;
-const TOKEN = "e2e-token";
-let wrangler: WranglerDev | undefined;
-let state: string;
+let served: Served | undefined;
 
 const get = (path: string, headers: Record<string, string> = {}) => rawGet(`${ORIGIN}${path}`, headers);
 
 beforeAll(async () => {
-  state = await mkdtemp(join(tmpdir(), "feedwire-e2e-"));
-  wrangler = await startWranglerDev(PORT, { args: ["--persist-to", state], vars: { PUBLISH_TOKEN: TOKEN, SITE_URL: ORIGIN } });
-  const res = await fetch(`${ORIGIN}/api/articles/e2e-story`, {
-    method: "PUT",
-    headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
-    body: JSON.stringify({
-      title: "Over the wire",
-      authors: [{ name: "Ann Writer" }],
-      published: "2026-05-01T10:00:00+02:00",
-      contentHtml: `<p>${"A paragraph long enough to be worth compressing. ".repeat(40)}</p>`,
-    }),
+  served = await serve(PORT);
+  const res = await served.put("e2e-story", {
+    title: "Over the wire",
+    authors: [{ name: "Ann Writer" }],
+    published: "2026-05-01T10:00:00+02:00",
+    contentHtml: `<p>${"A paragraph long enough to be worth compressing. ".repeat(40)}</p>`,
   });
   expect(res.status).toBe(201);
 });
 
-afterAll(async () => {
-  await wrangler?.stop();
-  await rm(state, { recursive: true, force: true });
-});
+afterAll(() => served?.stop());
 
 describe("over HTTP, through wrangler dev", () => {
   it("sends identity to a client that accepts no encoding", async () => {
@@ -73,10 +61,11 @@ describe("over HTTP, through wrangler dev", () => {
   });
 
   it("serves many concurrent requests right after a publish, each whole", async () => {
-    const res = await fetch(`${ORIGIN}/api/articles/e2e-second`, {
-      method: "PUT",
-      headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
-      body: JSON.stringify({ title: "Second", authors: [{ name: "Bo" }], published: "2026-05-02T10:00:00+02:00", summary: "New version." }),
+    const res = await (served as Served).put("e2e-second", {
+      title: "Second",
+      authors: [{ name: "Bo" }],
+      published: "2026-05-02T10:00:00+02:00",
+      summary: "New version.",
     });
     expect(res.status).toBe(201);
     const paths = ["/feed.xml", "/atom.xml", "/feed.json", "/"];

@@ -1,15 +1,11 @@
-import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startWranglerDev, type WranglerDev } from "../../scripts/serving";
+import { type Served, serve } from "./served";
 
 // http.test.ts takes 8700-8789 and the bench 8801-8803: this file stays out of both.
 const PORT = 8804 + Math.floor(Math.random() * 47);
 const ORIGIN = `http://127.0.0.1:${PORT}`;
-const TOKEN = "e2e-websub-token";
 const FORMAT_FILES = ["feed.xml", "atom.xml", "feed.json"];
 
 /** One POST the fake hub received, and when. */
@@ -20,8 +16,7 @@ interface Ping {
   at: number;
 }
 
-let wrangler: WranglerDev | undefined;
-let state: string;
+let served: Served | undefined;
 let hub: Server;
 let hubUrl: string;
 const pings: Ping[] = [];
@@ -68,11 +63,7 @@ async function publishedUrls(count: number): Promise<string[]> {
 
 /** Publishes (the answer comes once KV holds it) and resolves with when that was. */
 async function publish(id: string, article: Record<string, unknown>): Promise<number> {
-  const res = await fetch(`${ORIGIN}/api/articles/${id}`, {
-    method: "PUT",
-    headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
-    body: JSON.stringify(article),
-  });
+  const res = await (served as Served).put(id, article);
   expect(res.status, await res.text()).toBe(201);
   return Date.now();
 }
@@ -107,17 +98,12 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => hub.listen(0, "127.0.0.1", resolve));
   hubUrl = `http://127.0.0.1:${(hub.address() as AddressInfo).port}/hub`;
 
-  state = await mkdtemp(join(tmpdir(), "feedwire-websub-"));
-  wrangler = await startWranglerDev(PORT, {
-    args: ["--persist-to", state],
-    vars: { PUBLISH_TOKEN: TOKEN, SITE_URL: ORIGIN, WEBSUB_HUBS: hubUrl, WEBSUB_PING_DELAY: String(DELAY_S) },
-  });
+  served = await serve(PORT, { WEBSUB_HUBS: hubUrl, WEBSUB_PING_DELAY: String(DELAY_S) });
 });
 
 afterAll(async () => {
-  await wrangler?.stop();
+  await served?.stop();
   await new Promise((resolve) => hub?.close(resolve));
-  if (state) await rm(state, { recursive: true, force: true });
 });
 
 describe("WebSub, through wrangler dev and a fake hub", () => {
