@@ -124,9 +124,8 @@ const PICKED_LENGTH_MAX = 256;
  * client's own header is read from `cf.clientAcceptEncoding`. The runtime parses and freezes
  * Cloudflare's request metadata on that first access: about 34 µs of a 304 under `wrangler dev`
  * (README, benchmark). It cannot be skipped, as each coding has its own strong ETag, so even a
- * 304 must know the coding. gzip is compressed
- * once per version and kept; br, when gzip is not acceptable, is left to the runtime's
- * encoder; otherwise identity.
+ * 304 must know the coding. gzip is compressed once per version and kept; br, when gzip is
+ * not acceptable, is left to the runtime's encoder; otherwise identity.
  */
 function codingFor(c: Context<{ Bindings: Env }>): Coding {
   const header = (c.req.raw.cf?.clientAcceptEncoding as string | undefined) ?? c.req.header("Accept-Encoding") ?? "";

@@ -73,10 +73,11 @@ button[type="button"] { background: none; color: var(--accent); border: 1px soli
 .chart { display: block; max-inline-size: 48rem; }
 .chart text { fill: currentColor; font-size: 13px; }
 .chart .axis { stroke: var(--muted); }
+.chart polyline { stroke: currentColor; }
 @media (max-width: 40rem) { .chart text { font-size: 17px; } }
 @media (max-width: 30rem) { .chart text { font-size: 22px; } }
-.s0 { stroke: currentColor; } .s1 { stroke: var(--s1); } .s2 { stroke: var(--s2); } .s3 { stroke: var(--s3); } .s4 { stroke: var(--s4); } .s5 { stroke: var(--s5); } .s6 { stroke: var(--s6); }
-.swatch.s1 { background: var(--s1); } .swatch.s2 { background: var(--s2); } .swatch.s3 { background: var(--s3); } .swatch.s4 { background: var(--s4); } .swatch.s5 { background: var(--s5); } .swatch.s6 { background: var(--s6); }
+/* A series' colour: its line and its legend swatch both draw in currentColor (s0, the total, in the text's). */
+.s1 { color: var(--s1); } .s2 { color: var(--s2); } .s3 { color: var(--s3); } .s4 { color: var(--s4); } .s5 { color: var(--s5); } .s6 { color: var(--s6); }
 .colophon { border-block-start: 1px solid var(--rule); padding-block: 1.5rem 2.5rem; font-size: .9rem; color: var(--muted); }
 .colophon h2 { font-size: 1rem; color: var(--fg); }
 .colophon ul { padding-inline-start: 1.2rem; }
